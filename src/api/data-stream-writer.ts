@@ -1,0 +1,166 @@
+/** `df.writeStream`: configures the sink, output mode and trigger, then `start()`s the query. */
+import { RivuletError } from '../errors.js';
+import { openCheckpoint } from '../checkpoint/checkpoint.js';
+import { parseOutputMode, type OutputMode } from '../plan/output-mode.js';
+import { checkStreamingPlan } from '../plan/streaming-checks.js';
+import { SystemClock, type Clock } from '../runtime/clock.js';
+import { MicroBatchExecution } from '../runtime/micro-batch-execution.js';
+import { StreamingQuery } from '../runtime/streaming-query.js';
+import { DEFAULT_TRIGGER, parseTrigger, type Trigger, type TriggerSpec } from '../runtime/trigger.js';
+import { ConsoleSink } from '../sinks/console-sink.js';
+import {
+  ForeachBatchSink,
+  ForeachSink,
+  type ForeachBatchFunction,
+  type ForeachFunction,
+  type ForeachWriter,
+} from '../sinks/foreach-sink.js';
+import { MemorySink } from '../sinks/memory-sink.js';
+import type { Sink } from '../sinks/sink.js';
+import { createSource } from '../sources/registry.js';
+import type { DataFrame } from './dataframe.js';
+
+export interface StartOptions {
+  /** A ManualClock (from 'rivulet/testing') to drive processing-time triggers deterministically. */
+  readonly clock?: Clock;
+  /** Run the query in a Worker (arrives with the workers issue). */
+  readonly worker?: boolean;
+}
+
+export class DataStreamWriter {
+  readonly #df: DataFrame;
+  #format = 'console';
+  #outputMode: OutputMode = 'append';
+  #queryName: string | undefined;
+  #trigger: Trigger = DEFAULT_TRIGGER;
+  readonly #options: Record<string, string> = {};
+  #foreach: ForeachWriter | ForeachFunction | undefined;
+  #foreachBatch: ForeachBatchFunction | undefined;
+  #customSink: Sink | undefined;
+
+  constructor(df: DataFrame) {
+    this.#df = df;
+  }
+
+  format(source: string): this {
+    this.#format = source.toLowerCase();
+    return this;
+  }
+  outputMode(mode: string): this {
+    this.#outputMode = parseOutputMode(mode);
+    return this;
+  }
+  queryName(name: string): this {
+    this.#queryName = name;
+    return this;
+  }
+  option(key: string, value: string | number | boolean): this {
+    this.#options[key] = String(value);
+    return this;
+  }
+  options(map: Record<string, string | number | boolean>): this {
+    for (const [k, v] of Object.entries(map)) this.option(k, v);
+    return this;
+  }
+  trigger(spec: TriggerSpec): this {
+    this.#trigger = parseTrigger(spec);
+    return this;
+  }
+  partitionBy(..._cols: string[]): this {
+    return this;
+  }
+  foreach(writer: ForeachWriter | ForeachFunction): this {
+    this.#format = 'foreach';
+    this.#foreach = writer;
+    return this;
+  }
+  foreachBatch(fn: ForeachBatchFunction): this {
+    this.#format = 'foreachbatch';
+    this.#foreachBatch = fn;
+    return this;
+  }
+
+  /** A user-defined sink implementing the Sink contract (rivulet extension). */
+  sink(sink: Sink): this {
+    this.#format = 'custom';
+    this.#customSink = sink;
+    return this;
+  }
+
+  /** Starts the query; resolves once it is running (after recovery from the checkpoint). */
+  async start(options: StartOptions = {}): Promise<StreamingQuery> {
+    if (options.worker) {
+      throw new RivuletError('UNSUPPORTED_FEATURE.WORKER', 'start({ worker: true }) arrives with the workers issue; run the query on this thread for now.', {
+        parameters: { option: 'worker' },
+      });
+    }
+    const df = this.#df;
+    const session = df.sparkSession;
+    checkStreamingPlan(df.plan, this.#outputMode, {
+      allowDistinctAggregation: session.conf.getBoolean('rivulet.sql.streaming.allowDistinctAggregation'),
+      checkCorrectness: session.conf.getBoolean('rivulet.sql.streaming.statefulOperator.checkCorrectness.enabled'),
+    });
+    if (this.#trigger.kind === 'continuous') {
+      throw new RivuletError('UNSUPPORTED_FEATURE.CONTINUOUS_PROCESSING', 'Continuous processing (trigger({ continuous })) is not supported yet; use processingTime.', {
+        parameters: { option: 'trigger' },
+      });
+    }
+    const sink = this.#createSink();
+    const clock = options.clock ?? new SystemClock();
+    const checkpoint = openCheckpoint(this.#options['checkpointLocation']);
+    const exec = new MicroBatchExecution({
+      session,
+      plan: df.plan,
+      sink,
+      outputMode: this.#outputMode,
+      trigger: this.#trigger,
+      checkpoint,
+      clock,
+      name: this.#queryName,
+      createSource: (leaf) => createSource(leaf.source.format, leaf.source.options, { clock }),
+      events: {
+        started: (e) => session.streams.post('onQueryStarted', e),
+        progress: (p) => session.streams.post('onQueryProgress', { progress: p }),
+        idle: (e) => session.streams.post('onQueryIdle', e),
+        terminated: (e) => {
+          session.streams.terminated(query);
+          session.streams.post('onQueryTerminated', { id: e.id, runId: e.runId, exception: e.error ? e.error.message : null, error: e.error ?? null });
+        },
+      },
+    });
+    const query = new StreamingQuery(exec);
+    session.streams.register(query);
+    await exec.start();
+    session.streams.activate(query);
+    return query;
+  }
+
+  #createSink(): Sink {
+    const session = this.#df.sparkSession;
+    switch (this.#format) {
+      case 'console':
+        return new ConsoleSink(this.#options, (t) => session.log(t));
+      case 'memory': {
+        if (!this.#queryName) {
+          throw new RivuletError('QUERY_NAME_REQUIRED', 'queryName must be specified for memory sink', { parameters: { option: 'queryName' } });
+        }
+        const sink = new MemorySink(this.#outputMode);
+        session.registerTable(this.#queryName, sink);
+        return sink;
+      }
+      case 'foreach':
+        if (!this.#foreach) throw new RivuletError('FOREACH_WRITER_REQUIRED', 'foreach() needs a writer object or a function.');
+        return new ForeachSink(this.#foreach);
+      case 'foreachbatch':
+        return new ForeachBatchSink(this.#foreachBatch!);
+      case 'custom':
+        return this.#customSink!;
+      case 'noop':
+        return { description: 'NoopSink', addBatch: async () => undefined };
+      default:
+        throw new RivuletError('DATA_SOURCE_NOT_FOUND', `Failed to find the streaming sink: ${this.#format}. Available: console, memory, foreach, foreachBatch, noop.`, {
+          parameters: { option: 'format' },
+        });
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Streaming aggregation (Spark's StateStoreRestoreExec + StateStoreSaveExec). Per batch: rows are
+ * first aggregated within the batch per key (Spark's partial aggregation), group rows whose
+ * event-time key is at or before the late-events watermark are dropped and counted, the rest
+ * are merged into the state store, and the output follows the output mode:
+ *  - complete: the whole table; nothing dropped or evicted;
+ *  - update: the groups this batch changed, then groups at or before the eviction watermark are
+ *    removed silently;
+ *  - append: groups at or before the eviction watermark are emitted once and removed.
+ */
+import type { AttributeExpr, Expr } from '../../expr/ast.js';
+import type { Row } from '../../expr/registry.js';
+import { toAttribute } from '../../plan/output.js';
+import { canonicalKey } from '../../util/value-equality.js';
+import { compileAggregation, updateStates } from '../aggregate.js';
+import { exprList } from '../describe.js';
+import type { ExecContext, PhysicalOperator } from '../operator.js';
+import { isStreamingContext } from './context.js';
+import { isAtOrBefore, isEventTimeAttr } from './event-time.js';
+
+interface GroupState {
+  /** Group key values (internal representation). */
+  readonly k: unknown[];
+  /** Accumulator states, one per aggregate call. */
+  s: unknown[];
+}
+
+export class StatefulAggregateExec implements PhysicalOperator {
+  readonly name = 'StateStoreSave';
+  readonly children: readonly PhysicalOperator[];
+  readonly output: readonly AttributeExpr[];
+  /** Index of the event-time grouping key, if any. */
+  readonly eventTimeKey: number;
+  constructor(
+    readonly child: PhysicalOperator,
+    readonly operatorId: number,
+    readonly grouping: readonly Expr[],
+    readonly aggregateExprs: readonly Expr[],
+  ) {
+    this.children = [child];
+    this.output = aggregateExprs.map(toAttribute);
+    this.eventTimeKey = grouping.findIndex(isEventTimeAttr);
+  }
+  describe(): string {
+    return `[${this.grouping.length === 0 ? '' : exprList(this.grouping).slice(1, -1)}], state info [operatorId = ${this.operatorId}]`;
+  }
+  execute(ctx: ExecContext): Row[] {
+    if (!isStreamingContext(ctx)) throw new Error('StatefulAggregateExec needs a streaming context');
+    const agg = compileAggregation(this.grouping, this.aggregateExprs, this.child.output, ctx.compile);
+    const store = ctx.store(this.operatorId);
+    const mode = ctx.outputMode;
+    const et = this.eventTimeKey;
+    // 1. Aggregate this batch's rows per key.
+    const partial = new Map<string, GroupState>();
+    for (const row of this.child.execute(ctx)) {
+      const k = agg.groupKey.map((f) => f(row));
+      const key = k.length === 0 ? '' : canonicalKey(k);
+      let g = partial.get(key);
+      if (!g) partial.set(key, (g = { k, s: agg.slots.map((s) => s.accumulator.init()) }));
+      updateStates(agg.slots, g.s, row);
+    }
+    // 2. Drop late group rows (append/update), merge the rest into state.
+    const lateWm = ctx.lateEventsWatermarkMs(this.operatorId);
+    const updated: string[] = [];
+    for (const [key, g] of partial) {
+      if (mode !== 'complete' && et >= 0 && isAtOrBefore(g.k[et], lateWm)) {
+        ctx.metrics(this.operatorId).numRowsDroppedByWatermark++;
+        continue;
+      }
+      const prev = store.get(key) as GroupState | undefined;
+      const s = prev ? agg.slots.map((slot, i) => slot.accumulator.merge(prev.s[i], g.s[i])) : g.s;
+      store.put(key, { k: g.k, s });
+      updated.push(key);
+    }
+    const result = (g: GroupState): Row => agg.result(g.k, g.s);
+    // 3. Emit per output mode; evict by the eviction watermark.
+    if (mode === 'complete') return [...store.entries()].map(([, v]) => result(v as GroupState));
+    const evictWm = ctx.evictionWatermarkMs(this.operatorId);
+    const out: Row[] = [];
+    if (mode === 'update') {
+      for (const key of updated) out.push(result(store.get(key) as GroupState));
+    }
+    if (et >= 0) {
+      const expired: [string, GroupState][] = [];
+      for (const [key, v] of store.entries()) {
+        if (isAtOrBefore((v as GroupState).k[et], evictWm)) expired.push([key, v as GroupState]);
+      }
+      for (const [key, g] of expired) {
+        if (mode === 'append') out.push(result(g));
+        store.remove(key);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Spark's UnsupportedOperationChecker for streaming plans (checkForStreaming): which operators
+ * are allowed in which output mode. Messages follow ../shared/spark-unsupported-operations.json.
+ * Stateful operators (aggregation, dedup, joins) extend this as they land.
+ */
+import { RivuletError } from '../errors.js';
+import { someExpr } from '../expr/ast.js';
+import { isEventTimeAttr } from '../exec/streaming/event-time.js';
+import { findPlan, isStreamingPlan, type LogicalPlan } from './logical.js';
+import { outputOf } from './output.js';
+import type { OutputMode } from './output-mode.js';
+
+function fail(msg: string, errorClass = '_LEGACY_ERROR_TEMP_3102'): never {
+  throw new RivuletError(errorClass, msg);
+}
+
+export interface StreamingCheckConf {
+  /** rivulet extension: count(DISTINCT ...) etc. keep their distinct sets in state. */
+  readonly allowDistinctAggregation: boolean;
+  readonly checkCorrectness: boolean;
+}
+
+const DEFAULT_CHECK_CONF: StreamingCheckConf = { allowDistinctAggregation: true, checkCorrectness: true };
+
+function checkAggregate(n: LogicalPlan & { node: 'Aggregate' }, mode: OutputMode, conf: StreamingCheckConf): void {
+  const hasDistinct = n.aggregateExprs.some((e) => someExpr(e, (x) => x.kind === 'call' && x.distinct === true));
+  if (hasDistinct && !conf.allowDistinctAggregation) {
+    fail('Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.');
+  }
+  if (n.groupingExprs.some((g) => someExpr(g, (x) => x.kind === 'call' && x.name === 'session_window'))) {
+    fail('session_window() arrives with session-window support; use window() for now.', 'UNSUPPORTED_FEATURE.SESSION_WINDOW');
+  }
+  if (mode === 'append' && !n.groupingExprs.some(isEventTimeAttr)) {
+    fail(
+      'Invalid streaming output mode: append. This output mode is not supported for streaming aggregations without watermark on streaming DataFrames/DataSets. (Spark 3.x: Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark)',
+      'STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION',
+    );
+  }
+  // An update/complete aggregation emits rows that can be late for a stateful operator after it.
+  if (mode !== 'append' && conf.checkCorrectness) {
+    const downstreamStateful = findPlan(n.child, (c) => isStreamingPlan(c) && (c.node === 'Aggregate' || (c.node === 'Deduplicate' && (c.keys ?? outputOf(c.child)).some(isEventTimeAttr))));
+    if (downstreamStateful) {
+      fail(
+        'Detected pattern of possible \'correctness\' issue due to global watermark. The query contains stateful operation which can emit rows older than the current watermark plus allowed late record delay, which are "late rows" in downstream stateful operations and these rows can be discarded. Please refer the programming guide doc for more details. If you understand the possible risk of correctness issue and still need to run the query, you can disable this check by setting the config `spark.sql.streaming.statefulOperator.checkCorrectness.enabled` to false.',
+      );
+    }
+  }
+}
+
+export function checkStreamingPlan(p: LogicalPlan, mode: OutputMode, conf: StreamingCheckConf = DEFAULT_CHECK_CONF): void {
+  if (!isStreamingPlan(p)) {
+    fail('Queries without streaming sources cannot be executed with writeStream.start()');
+  }
+  const hasAggregate = findPlan(p, (n) => n.node === 'Aggregate' && isStreamingPlan(n)) !== undefined;
+  if (mode === 'complete' && !hasAggregate) {
+    fail(
+      'Invalid streaming output mode: complete. This output mode is not supported for no streaming aggregations on streaming DataFrames/DataSets. (Spark 3.x: Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets)',
+      'STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION',
+    );
+  }
+  const walk = (n: LogicalPlan): void => {
+    if (!isStreamingPlan(n)) return;
+    switch (n.node) {
+      case 'Sort':
+        if (!(mode === 'complete' && hasAggregate)) {
+          fail('Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode');
+        }
+        break;
+      case 'Limit':
+        if (mode === 'update') fail('Limits are not supported on streaming DataFrames/Datasets in Update output mode');
+        // Spark keeps a row count in state (StreamingGlobalLimitExec); that needs the state store.
+        fail('limit() on a streaming DataFrame arrives with stateful streaming.', 'UNSUPPORTED_FEATURE.STATEFUL_STREAMING');
+        break;
+      case 'Union':
+        if (n.children.some((c) => !isStreamingPlan(c))) fail('Union between streaming and batch DataFrames/Datasets is not supported');
+        break;
+      case 'Aggregate':
+        checkAggregate(n, mode, conf);
+        break;
+      case 'Deduplicate':
+        if (n.withinWatermark && !outputOf(n.child).some(isEventTimeAttr)) {
+          fail('dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark');
+        }
+        break;
+      case 'Join': {
+        const ls = isStreamingPlan(n.left);
+        const rs = isStreamingPlan(n.right);
+        if (ls && rs) fail('Stream-stream joins arrive with stateful streaming; this build supports stream-static joins.', 'UNSUPPORTED_FEATURE.STATEFUL_STREAMING');
+        const t = n.joinType;
+        if (t === 'full_outer') {
+          fail(`FullOuter joins with streaming DataFrames/Datasets on the ${ls ? 'left' : 'right'} and a static DataFrame/Dataset on the ${ls ? 'right' : 'left'} is not supported`);
+        }
+        if (ls && t === 'right_outer') {
+          fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right not supported');
+        }
+        if (rs && t === 'left_anti') fail('LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported');
+        if (rs && (t === 'left_outer' || t === 'left_semi')) {
+          fail(`${sparkJoinName(t)} join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported`);
+        }
+        break;
+      }
+      default:
+    }
+    if (n.node === 'Join') {
+      walk(n.left);
+      walk(n.right);
+    } else if (n.node === 'Union') n.children.forEach(walk);
+    else if (n.node !== 'LocalRelation' && n.node !== 'StreamingRelation') walk(n.child);
+  };
+  walk(p);
+}
+
+function sparkJoinName(t: string): string {
+  const names: Record<string, string> = {
+    left_outer: 'LeftOuter',
+    right_outer: 'RightOuter',
+    full_outer: 'FullOuter',
+    left_semi: 'LeftSemi',
+    left_anti: 'LeftAnti',
+  };
+  return names[t] ?? t;
+}

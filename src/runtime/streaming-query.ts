@@ -1,0 +1,58 @@
+/** `StreamingQuery`: the handle `start()` returns (a facade over MicroBatchExecution). */
+import type { RivuletError } from '../errors.js';
+import type { MicroBatchExecution } from './micro-batch-execution.js';
+import type { StreamingQueryProgress, StreamingQueryStatus } from './progress.js';
+
+export class StreamingQuery {
+  readonly #exec: MicroBatchExecution;
+  constructor(exec: MicroBatchExecution) {
+    this.#exec = exec;
+  }
+  /** Stable across restarts from the same checkpoint. */
+  get id(): string {
+    return this.#exec.id;
+  }
+  /** New for every start. */
+  get runId(): string {
+    return this.#exec.runId;
+  }
+  get name(): string | null {
+    return this.#exec.config.name ?? null;
+  }
+  get isActive(): boolean {
+    return this.#exec.isActive;
+  }
+  get status(): StreamingQueryStatus {
+    return this.#exec.status;
+  }
+  get lastProgress(): StreamingQueryProgress | null {
+    return this.#exec.lastProgress;
+  }
+  get recentProgress(): StreamingQueryProgress[] {
+    return this.#exec.recentProgress;
+  }
+  /** Runs batches until every source is drained and no no-data batch is pending. */
+  processAllAvailable(): Promise<void> {
+    return this.#exec.processAllAvailable();
+  }
+  /**
+   * Resolves when the query terminates (true), or after `timeoutMs` (false if still running);
+   * rejects with the query's exception if it failed.
+   */
+  awaitTermination(timeoutMs?: number): Promise<boolean> {
+    return this.#exec.awaitTermination(timeoutMs);
+  }
+  stop(): Promise<void> {
+    return this.#exec.stop();
+  }
+  exception(): RivuletError | null {
+    return this.#exec.exception ?? null;
+  }
+  explain(extended = false): string {
+    return this.#exec.explain(extended);
+  }
+  /** @internal The execution, for the test harness. */
+  get execution(): MicroBatchExecution {
+    return this.#exec;
+  }
+}
