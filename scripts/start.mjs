@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: the seed pipeline end to end on embedded defaults. An in-process, replayable
-// event generator (the `seed-events` source) feeds JSON events; the query parses them with a
-// schema, drops incomplete events and filters, printing each micro-batch and a progress line,
-// until Ctrl-C stops it gracefully. Options: --rate N (events/s), --trigger '2 seconds',
+// event generator (the `seed-events` source, with some late and malformed events) feeds JSON
+// events; the query parses them with a schema, drops incomplete events, sets a 10-minute
+// watermark and counts per 5-minute window and event type (update mode), printing each
+// micro-batch and a progress line (watermark, state rows, rows dropped as late) until Ctrl-C
+// stops it gracefully. Options: --rate N (events/s), --trigger '2 seconds',
 // --batches N (stop after N batches; used by CI's smoke test).
 import { parseArgs } from 'node:util';
 import { Session, F, T } from '../dist/index.js';
@@ -12,7 +14,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '200' },
     trigger: { type: 'string', default: '2 seconds' },
     batches: { type: 'string' },
-    rows: { type: 'string', default: '5' },
+    rows: { type: 'string', default: '10' },
   },
 });
 
@@ -23,6 +25,9 @@ const schema = T.fromDDL('event_id STRING, user_id STRING, event_type STRING, am
 const raw = spark.readStream
   .format('seed-events')
   .option('eventsPerSecond', args.rate)
+  // Event time runs 10× faster than the wall clock, so 5-minute windows close every ~30 s.
+  .option('eventTimeRate', Number(args.rate) / 10)
+  .option('backlog', 2000)
   .option('maxOffsetsPerTrigger', 100000)
   .load();
 
@@ -30,14 +35,32 @@ const events = raw
   .select(F.fromJson(F.col('value'), schema).alias('e'))
   .select('e.*')
   .where(F.col('event_id').isNotNull().and(F.col('event_time').isNotNull()).and(F.col('amount').isNotNull()))
-  .filter(F.col('event_type').isin('view', 'click', 'purchase'));
+  .withWatermark('event_time', '10 minutes')
+  .groupBy(F.window('event_time', '5 minutes'), F.col('event_type'))
+  .agg(
+    F.count('*').alias('events'),
+    F.sum('amount').alias('amount'),
+    F.avg('amount').alias('avg_amount'),
+    F.countDistinct('user_id').alias('users'),
+  )
+  .select(
+    F.dateFormat(F.col('window').getField('start'), 'HH:mm').alias('from'),
+    F.dateFormat(F.col('window').getField('end'), 'HH:mm').alias('to'),
+    'event_type',
+    'events',
+    F.round(F.col('amount'), 2).alias('amount'),
+    F.round(F.col('avg_amount'), 2).alias('avg_amount'),
+    'users',
+  );
 
 const maxBatches = args.batches === undefined ? Infinity : Number(args.batches);
 
 spark.streams.addListener({
   onQueryProgress({ progress: p }) {
+    const s = p.stateOperators[0] ?? { numRowsTotal: 0, numRowsDroppedByWatermark: 0 };
     console.log(
       `[progress] batch=${p.batchId} inputRows=${p.numInputRows} rows/s=${p.processedRowsPerSecond.toFixed(0)} ` +
+        `watermark=${p.eventTime.watermark ?? '-'} stateRows=${s.numRowsTotal} droppedLate=${s.numRowsDroppedByWatermark} ` +
         `outputRows=${p.sink.numOutputRows} triggerMs=${p.durationMs.triggerExecution}`,
     );
     if (p.batchId + 1 >= maxBatches) void shutdown('batch limit reached');
@@ -48,7 +71,7 @@ const query = await events.writeStream
   .format('console')
   .option('numRows', args.rows)
   .option('truncate', 'false')
-  .outputMode('append')
+  .outputMode('update')
   .queryName('seed-pipeline')
   .trigger({ processingTime: args.trigger })
   .start();

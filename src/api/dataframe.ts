@@ -15,7 +15,7 @@ import { isStreamingPlan, withChildren, planChildren, type LogicalPlan } from '.
 import { optimize } from '../plan/optimizer/index.js';
 import { outputOf } from '../plan/output.js';
 import { planPhysical } from '../plan/physical.js';
-import { structField, structType, type StructType } from '../types/data-types.js';
+import { simpleString, structField, structType, type StructType } from '../types/data-types.js';
 import { parseInterval, intervalToMicros } from '../types/interval.js';
 import { toExternal } from '../types/convert.js';
 import { formatTable, showValue } from '../util/format-table.js';
@@ -62,7 +62,7 @@ export class DataFrame {
 
   /** `[name, simpleString type]` pairs, as PySpark's `dtypes`. */
   get dtypes(): [string, string][] {
-    return this.schema.fields.map((f) => [f.name, typeof f.type === 'string' ? (f.type === 'integer' ? 'int' : f.type === 'long' ? 'bigint' : f.type) : f.type.type]);
+    return this.schema.fields.map((f) => [f.name, simpleString(f.type)]);
   }
 
   /** A column bound to this DataFrame, for joins and self-joins: `left.col('id')`. */

@@ -35,9 +35,10 @@ const MILLIS_PER_DAY = 86_400_000;
 const FLOAT_MAX = 3.4028234663852886e38;
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
-// Long.MAX_VALUE rounds to 2^63 as a double; comparisons against it are what Java's saturation does.
-const LONG_MAX = 9223372036854775807;
-const LONG_MIN = -9223372036854775808;
+// Long.MAX_VALUE is 2^63 - 1, which rounds to 2^63 as a double: saturating to it is what Java's
+// `(long) d` gives once the result is a double again.
+const LONG_MAX = 2 ** 63;
+const LONG_MIN = -(2 ** 63);
 
 export interface CastOptions {
   readonly ansi: boolean;

@@ -287,11 +287,12 @@ class Analyzer {
     let children = p.children.map((c) => this.plan(c));
     const first = outputOf(children[0]!);
     if (p.byName) {
+      const originals = children;
       children = children.map((c, i) => (i === 0 ? c : this.#byName(c, first, p.allowMissingColumns)));
       if (p.allowMissingColumns) {
         // Columns only later children have are appended to the first child as nulls.
         const extra: AttributeExpr[] = [];
-        for (const c of children.slice(1)) {
+        for (const c of originals.slice(1)) {
           for (const a of outputOf(c)) {
             if (!first.some((f) => sameName(f.name, a.name, this.#opts.caseSensitive)) && !extra.some((x) => sameName(x.name, a.name, this.#opts.caseSensitive))) extra.push(a);
           }
@@ -300,7 +301,7 @@ class Analyzer {
           const c0 = children[0]!;
           children[0] = { node: 'Project', id: newPlanId(), child: c0, projectList: [...outputOf(c0), ...extra.map((a) => nullColumn(a))] };
           const full = outputOf(children[0]);
-          children = children.map((c, i) => (i === 0 ? c : this.#byName(c, full, true)));
+          children = originals.map((c, i) => (i === 0 ? children[0]! : this.#byName(c, full, true)));
         }
       }
     }
@@ -347,12 +348,15 @@ class Analyzer {
       if (hit) return hit;
       if (allowMissing) return nullColumn(t);
       throw new RivuletError(
-        'NUM_COLUMNS_MISMATCH',
-        `Cannot resolve column name "${t.name}" among (${out.map((a) => a.name).join(', ')}) in unionByName; use allowMissingColumns = true to fill missing columns with nulls.`,
+        '_LEGACY_ERROR_TEMP_1201',
+        `Cannot resolve column name "${t.name}" among (${out.map((a) => a.name).join(', ')}). Use unionByName(other, true) to fill missing columns with nulls.`,
       );
     });
     if (!allowMissing && out.length !== target.length) {
-      throw new RivuletError('NUM_COLUMNS_MISMATCH', `unionByName needs inputs with the same columns: (${target.map((a) => a.name).join(', ')}) vs (${out.map((a) => a.name).join(', ')}).`);
+      throw new RivuletError(
+        'NUM_COLUMNS_MISMATCH',
+        `UNION can only be performed on inputs with the same number of columns, but the first input has ${target.length} columns and the second input has ${out.length} columns.`,
+      );
     }
     return { node: 'Project', id: newPlanId(), child, projectList: list };
   }
@@ -538,10 +542,10 @@ function nullColumn(a: AttributeExpr): Expr {
   return { kind: 'alias', name: a.name, exprId: newExprId(), child: { kind: 'literal', value: null, dataType: a.dataType } };
 }
 
+/** Spark's ordinalNumber: first, second, ..., then 11th. */
 function ordinal(n: number): string {
-  const s = ['th', 'st', 'nd', 'rd'];
-  const v = n % 100;
-  return `${n}${s[(v - 20) % 10] ?? s[v] ?? s[0]}`;
+  const words = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
+  return words[n - 1] ?? `${n}th`;
 }
 
 export function isWindowStruct(t: DataType): boolean {

@@ -42,6 +42,8 @@ export interface SeedEventOptions {
   readonly seed: number;
   readonly startTimeMs: number;
   readonly eventsPerSecond: number;
+  /** Events per second of *event time* (default: eventsPerSecond); higher speeds the clock up. */
+  readonly eventTimeRate: number;
   readonly users: number;
   /** Share of events whose event time lags by 1–15 minutes (late / out of order). */
   readonly lateRatio: number;
@@ -53,7 +55,7 @@ export interface SeedEventOptions {
 export function seedEventJson(n: number, o: SeedEventOptions): string {
   const r = (salt: number): number => mix(o.seed, n, salt) / 4294967296;
   if (r(7) < o.malformedRatio) return `{"event_id": "e${n}", "amount": `;
-  const onTimeMs = o.startTimeMs + Math.floor((n * 1000) / o.eventsPerSecond);
+  const onTimeMs = o.startTimeMs + Math.floor((n * 1000) / o.eventTimeRate);
   const lagMs = r(5) < o.lateRatio ? 60_000 + Math.floor(r(6) * 14 * 60_000) : Math.floor(r(4) * 2000);
   const ev: SeedEvent = {
     event_id: `e${n}`,
@@ -90,6 +92,7 @@ export class SeedEventSource implements Source {
       seed: num(options, 'seed', 42),
       startTimeMs: options['startTime'] !== undefined ? Date.parse(options['startTime']) : Date.UTC(2026, 0, 1),
       eventsPerSecond: num(options, 'eventsPerSecond', 1000),
+      eventTimeRate: num(options, 'eventTimeRate', num(options, 'eventsPerSecond', 1000)),
       users: num(options, 'users', 500),
       lateRatio: num(options, 'lateRatio', 0.03),
       malformedRatio: num(options, 'malformedRatio', 0.005),
@@ -126,7 +129,7 @@ export class SeedEventSource implements Source {
     const from = (start as number | null) ?? 0;
     const rows: Row[] = [];
     for (let n = from; n < (end as number); n++) {
-      const tsMs = this.options.startTimeMs + Math.floor((n * 1000) / this.options.eventsPerSecond);
+      const tsMs = this.options.startTimeMs + Math.floor((n * 1000) / this.options.eventTimeRate);
       rows.push([`e${n}`, seedEventJson(n, this.options), 'events', 0, n, tsMs * 1000]);
     }
     return rows;

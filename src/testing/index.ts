@@ -17,3 +17,4 @@ export {
   type ExpectedRow,
   type StartStreamOptions,
 } from './test-stream.js';
+export { checkSourceContract, checkSinkContract } from './conformance.js';

@@ -251,13 +251,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function mismatch(value: unknown, type: DataType, path: string, where: string): RivuletError {
   const expected = sqlType(type);
-  return new RivuletError('INVALID_ROW_VALUE', `${where}column '${path}': expected ${expected}, got ${describeValue(value)}.`, {
+  return new RivuletError('FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME', `${where}column '${path}': expected ${expected}, got ${describeValue(value)}.`, {
     parameters: { column: path, expected, actual: describeValue(value) },
   });
 }
 
 function notNullable(path: string, where: string): RivuletError {
-  return new RivuletError('FIELD_NOT_NULLABLE', `${where}column '${path}': the field is not nullable, but got null.`, {
+  return new RivuletError('FIELD_NOT_NULLABLE_WITH_NAME', `${where}column '${path}': the field is not nullable, but got null.`, {
     parameters: { column: path },
   });
 }

@@ -81,12 +81,6 @@ describe('createDataFrame', () => {
       schema,
     );
     expect(df.schema).toEqual(schema);
-    expect(df.dtypes).toEqual([
-      ['id', 'bigint'],
-      ['tags', 'array<string>'],
-      ['attrs', 'map<string,int>'],
-      ['loc', 'struct<lat:double,lon:double>'],
-    ]);
     expect(await df.collect()).toEqual([
       { id: 1, tags: ['x', null], attrs: new Map([['k', 1]]), loc: { lat: 1.5, lon: -2 } },
       { id: 2, tags: [], attrs: null, loc: null },
@@ -109,6 +103,28 @@ describe('createDataFrame', () => {
     );
   });
 
+  it("dtypes gives Spark's simpleString of every type, complex ones included", () => {
+    const df = spark.createDataFrame(
+      [],
+      'i INT, l BIGINT, d DOUBLE, b BOOLEAN, t TIMESTAMP, dt DATE, tags ARRAY<STRING>, attrs MAP<STRING, INT>, loc STRUCT<lat: DOUBLE, xs: ARRAY<BIGINT>>',
+    );
+    expect(df.dtypes).toEqual([
+      ['i', 'int'],
+      ['l', 'bigint'],
+      ['d', 'double'],
+      ['b', 'boolean'],
+      ['t', 'timestamp'],
+      ['dt', 'date'],
+      ['tags', 'array<string>'],
+      ['attrs', 'map<string,int>'],
+      ['loc', 'struct<lat:double,xs:array<bigint>>'],
+    ]);
+    expect(spark.createDataFrame([{ st: { x: 1, y: 'q' }, arr: [1] }]).dtypes).toEqual([
+      ['st', 'struct<x:bigint,y:string>'],
+      ['arr', 'array<bigint>'],
+    ]);
+  });
+
   it('printSchema() also writes the tree through the session logger', () => {
     const s = spark.newSession();
     const lines: string[] = [];
@@ -124,14 +140,14 @@ describe('createDataFrame', () => {
       { i: null, d: 2, s: null, b: null, t: null, arr: null, st: null },
     ]);
     expect(df.columns).toEqual(['i', 'd', 's', 'b', 't', 'arr', 'st']);
-    expect(df.dtypes).toEqual([
-      ['i', 'bigint'],
-      ['d', 'double'],
-      ['s', 'string'],
-      ['b', 'boolean'],
-      ['t', 'timestamp'],
-      ['arr', 'array<bigint>'],
-      ['st', 'struct<x:bigint,y:string>'],
+    expect(df.schema.fields.map((f) => f.type)).toEqual([
+      'long',
+      'double',
+      'string',
+      'boolean',
+      'timestamp',
+      T.array(T.long()),
+      T.struct([T.field('x', T.long()), T.field('y', T.string())]),
     ]);
     expect(df.schema.fields.every((f) => f.nullable)).toBe(true);
     expect(await df.collect()).toEqual([
@@ -564,13 +580,17 @@ describe('union / unionByName', () => {
     ]);
   });
 
-  it('unionByName without allowMissingColumns fails on a missing or extra column', () => {
+  it('unionByName without allowMissingColumns fails on a missing column', () => {
     // Spark's DataFrameSetOperationsSuite: (a, b, c) vs (a, c, d).
     const abc = spark.createDataFrame([{ a: 1, b: 2, c: 3 }], 'a INT, b INT, c INT');
     const acd = spark.createDataFrame([{ a: 4, c: 5, d: 6 }], 'a INT, c INT, d INT');
     const missing = errorOf(() => abc.unionByName(acd));
-    expect(missing.errorClass).toBe('_LEGACY_ERROR_TEMP_1201');
+    expect(missing.errorClass).toBe('UNRESOLVED_COLUMN_AMONG_FIELD_NAMES');
     expect(missing.message).toContain('Cannot resolve column name "b" among (a, c, d)');
+  });
+
+  it('unionByName with an extra column on the right fails with NUM_COLUMNS_MISMATCH', () => {
+    const abc = spark.createDataFrame([{ a: 1, b: 2, c: 3 }], 'a INT, b INT, c INT');
     // (a, c) vs (a, b, c): every left column is found, the counts differ.
     const ac = spark.createDataFrame([{ a: 1, c: 2 }], 'a INT, c INT');
     const extra = errorOf(() => ac.unionByName(abc));

@@ -88,7 +88,7 @@ describe('floor / ceil', () => {
     expect(evalFn(fn('floor'), [col('integer', 7)])).toBe(7);
     expect(evalFn(fn('floor'), [col('string', '2.7')])).toBe(2);
     expect(evalFn(fn('floor'), [col('double', NaN)])).toBe(0);
-    expect(evalFn(fn('ceil'), [col('double', 1e30)])).toBe(9223372036854775807);
+    expect(evalFn(fn('ceil'), [col('double', 1e30)])).toBe(2 ** 63);
     expect(evalFn(fn('floor'), [col('double', null)])).toBeNull();
   });
 

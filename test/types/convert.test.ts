@@ -45,8 +45,8 @@ describe('toInternal: timestamps', () => {
     [true, 'boolean true'],
   ])('rejects %j', (input, got) => {
     const e = errorOf(() => toInternal(input, 'timestamp', 'ts'));
-    expect(e.errorClass).toBe('INVALID_ROW_VALUE');
-    expect(e.message).toBe(`[INVALID_ROW_VALUE] column 'ts': expected TIMESTAMP, got ${got}.`);
+    expect(e.errorClass).toBe('FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME');
+    expect(e.message).toBe(`[FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME] column 'ts': expected TIMESTAMP, got ${got}.`);
   });
 });
 
@@ -65,7 +65,7 @@ describe('toInternal: dates', () => {
   });
 
   test('rejects', () => {
-    expect(errorOf(() => toInternal('2023-02-29', 'date', 'd')).message).toBe(`[INVALID_ROW_VALUE] column 'd': expected DATE, got string "2023-02-29".`);
+    expect(errorOf(() => toInternal('2023-02-29', 'date', 'd')).message).toBe(`[FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME] column 'd': expected DATE, got string "2023-02-29".`);
   });
 });
 
@@ -104,13 +104,13 @@ describe('toInternal: numbers, strings, booleans, binary', () => {
     [[1], 'binary', 'BINARY', 'array [1]'],
   ] as const)('rejects %s as %s', (input, type, expected, got) => {
     const e = errorOf(() => toInternal(input, type, 'col'));
-    expect(e.message).toBe(`[INVALID_ROW_VALUE] column 'col': expected ${expected}, got ${got}.`);
+    expect(e.message).toBe(`[FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME] column 'col': expected ${expected}, got ${got}.`);
     expect(e.messageParameters).toEqual({ column: 'col', expected, actual: got });
   });
 
   test('long values are shortened in messages', () => {
     const e = errorOf(() => toInternal('a'.repeat(60), 'long', 'col'));
-    expect(e.message).toBe(`[INVALID_ROW_VALUE] column 'col': expected BIGINT, got string "${'a'.repeat(36)}....`);
+    expect(e.message).toBe(`[FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME] column 'col': expected BIGINT, got string "${'a'.repeat(36)}....`);
   });
 });
 
@@ -124,20 +124,20 @@ describe('toInternal: complex types', () => {
   });
 
   test('nested errors name the path', () => {
-    expect(errorOf(() => toInternal({ a: 'x' }, schema, 's')).message).toBe(`[INVALID_ROW_VALUE] column 's.a': expected INT, got string "x".`);
-    expect(errorOf(() => toInternal({ b: ['x', 3] }, schema, 's')).message).toBe(`[INVALID_ROW_VALUE] column 's.b[1]': expected STRING, got number 3.`);
+    expect(errorOf(() => toInternal({ a: 'x' }, schema, 's')).message).toBe(`[FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME] column 's.a': expected INT, got string "x".`);
+    expect(errorOf(() => toInternal({ b: ['x', 3] }, schema, 's')).message).toBe(`[FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME] column 's.b[1]': expected STRING, got number 3.`);
     const e = errorOf(() => toInternal({ b: ['x', null] }, schema, 's'));
-    expect(e.errorClass).toBe('FIELD_NOT_NULLABLE');
-    expect(e.message).toBe(`[FIELD_NOT_NULLABLE] column 's.b[1]': the field is not nullable, but got null.`);
+    expect(e.errorClass).toBe('FIELD_NOT_NULLABLE_WITH_NAME');
+    expect(e.message).toBe(`[FIELD_NOT_NULLABLE_WITH_NAME] column 's.b[1]': the field is not nullable, but got null.`);
     expect(errorOf(() => toInternal([1, []], schema, 's')).message).toBe(
-      `[INVALID_ROW_VALUE] column 's': expected STRUCT<a: INT, b: ARRAY<STRING>, c: TIMESTAMP>, got array [1,[]].`,
+      `[FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME] column 's': expected STRUCT<a: INT, b: ARRAY<STRING>, c: TIMESTAMP>, got array [1,[]].`,
     );
-    expect(errorOf(() => toInternal(new Date(0), schema, 's')).errorClass).toBe('INVALID_ROW_VALUE');
+    expect(errorOf(() => toInternal(new Date(0), schema, 's')).errorClass).toBe('FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME');
   });
 
   test('not-null struct fields', () => {
     const st = T.struct([T.field('a', 'int', false)]);
-    expect(errorOf(() => toInternal({ b: 1 }, st, 's')).message).toBe(`[FIELD_NOT_NULLABLE] column 's.a': the field is not nullable, but got null.`);
+    expect(errorOf(() => toInternal({ b: 1 }, st, 's')).message).toBe(`[FIELD_NOT_NULLABLE_WITH_NAME] column 's.a': the field is not nullable, but got null.`);
   });
 
   test('map from Map or plain object', () => {
@@ -160,23 +160,23 @@ describe('toInternal: complex types', () => {
 
   test('map errors', () => {
     expect(errorOf(() => toInternal({ a: 'x' }, T.map('string', 'long'), 'm')).message).toBe(
-      `[INVALID_ROW_VALUE] column 'm["a"]': expected BIGINT, got string "x".`,
+      `[FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME] column 'm["a"]': expected BIGINT, got string "x".`,
     );
-    expect(errorOf(() => toInternal({ a: null }, T.map('string', 'long', false), 'm')).errorClass).toBe('FIELD_NOT_NULLABLE');
+    expect(errorOf(() => toInternal({ a: null }, T.map('string', 'long', false), 'm')).errorClass).toBe('FIELD_NOT_NULLABLE_WITH_NAME');
     expect(errorOf(() => toInternal(new Map([[null, 1]]), T.map('string', 'long'), 'm')).errorClass).toBe('NULL_MAP_KEY');
-    expect(errorOf(() => toInternal({ x: 1 }, T.map('int', 'long'), 'm')).message).toBe(`[INVALID_ROW_VALUE] column 'm.key': expected INT, got number NaN.`);
-    expect(errorOf(() => toInternal([1], T.map('int', 'long'), 'm')).errorClass).toBe('INVALID_ROW_VALUE');
+    expect(errorOf(() => toInternal({ x: 1 }, T.map('int', 'long'), 'm')).message).toBe(`[FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME] column 'm.key': expected INT, got number NaN.`);
+    expect(errorOf(() => toInternal([1], T.map('int', 'long'), 'm')).errorClass).toBe('FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME');
   });
 
   test('intervals', () => {
     expect(toInternal('1 day 2 seconds', 'interval', 'i')).toEqual({ months: 0, days: 1, micros: 2_000_000 });
     expect(toInternal({ months: 1, days: 2, micros: 3 }, 'interval', 'i')).toEqual({ months: 1, days: 2, micros: 3 });
-    expect(errorOf(() => toInternal('soon', 'interval', 'i')).message).toBe(`[INVALID_ROW_VALUE] column 'i': expected INTERVAL, got string "soon".`);
+    expect(errorOf(() => toInternal('soon', 'interval', 'i')).message).toBe(`[FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME] column 'i': expected INTERVAL, got string "soon".`);
   });
 
   test('null type accepts only null', () => {
     expect(toInternal(null, 'null', 'n')).toBe(null);
-    expect(errorOf(() => toInternal(1, 'null', 'n')).message).toBe(`[INVALID_ROW_VALUE] column 'n': expected VOID, got number 1.`);
+    expect(errorOf(() => toInternal(1, 'null', 'n')).message).toBe(`[FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME] column 'n': expected VOID, got number 1.`);
   });
 });
 
@@ -209,21 +209,21 @@ describe('validateRows', () => {
       { event_id: 'd', amount: 'x', event_time: 0 },
     ];
     const e = errorOf(() => validateRows(rows, schema));
-    expect(e.errorClass).toBe('INVALID_ROW_VALUE');
-    expect(e.message).toBe(`[INVALID_ROW_VALUE] row 3, column 'amount': expected DOUBLE, got string "x".`);
+    expect(e.errorClass).toBe('FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME');
+    expect(e.message).toBe(`[FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME] row 3, column 'amount': expected DOUBLE, got string "x".`);
   });
 
   test('null in a NOT NULL column', () => {
     const e = errorOf(() => validateRows([{ event_id: 'a', event_time: 0 }, { event_time: 0 }], schema));
-    expect(e.errorClass).toBe('FIELD_NOT_NULLABLE');
-    expect(e.message).toBe(`[FIELD_NOT_NULLABLE] row 1, column 'event_id': the field is not nullable, but got null.`);
+    expect(e.errorClass).toBe('FIELD_NOT_NULLABLE_WITH_NAME');
+    expect(e.message).toBe(`[FIELD_NOT_NULLABLE_WITH_NAME] row 1, column 'event_id': the field is not nullable, but got null.`);
     expect(e.messageParameters).toEqual({ column: 'event_id' });
   });
 
   test('nested errors carry the row too', () => {
     const s = T.fromDDL('s STRUCT<a: INT>');
     expect(errorOf(() => validateRows([{ s: { a: 1 } }, { s: { a: 1.5 } }], s)).message).toBe(
-      `[INVALID_ROW_VALUE] row 1, column 's.a': expected INT, got number 1.5.`,
+      `[FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME] row 1, column 's.a': expected INT, got number 1.5.`,
     );
   });
 

@@ -378,10 +378,15 @@ function readOptions(arg: ResolvedArg | undefined, timeZone: string, fn: string)
     if (c) return out;
     throw new RivuletError('INVALID_OPTIONS.NON_MAP_FUNCTION', `The options of \`${fn}\` must be a constant map, created with the \`map()\` function.`);
   }
-  if (typeof v === 'string') put('mode', v);
-  else if (v instanceof Map) for (const [k, x] of v) put(k, x);
-  else if (Array.isArray(v)) for (const pair of v) if (Array.isArray(pair)) put(pair[0], pair[1]);
-  else if (typeof v === 'object') for (const [k, x] of Object.entries(v)) put(k, x);
+  if (typeof v === 'string') {
+    put('mode', v);
+  } else if (v instanceof Map) {
+    for (const [k, x] of v) put(k, x);
+  } else if (Array.isArray(v)) {
+    for (const pair of v) if (Array.isArray(pair)) put(pair[0], pair[1]);
+  } else if (typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) put(k, x);
+  }
   return out;
 }
 
@@ -457,9 +462,9 @@ function converter(t: DataType, o: FromJsonOptions, source: string): (n: JsonNod
         return (n) => {
           if (n.t !== 'num' || !n.int) return fail();
           const v = Number(n.text);
-          const [lo, hi] = t === 'integer' ? [-2147483648, 2147483647] : [-9223372036854775808, 9223372036854775807];
-          if (v < lo || v > hi || (t === 'long' && (BigInt(n.text) >= 2n ** 63n || BigInt(n.text) < -(2n ** 63n)))) return fail();
-          return v;
+          if (t === 'integer') return v < -2147483648 || v > 2147483647 ? fail() : v;
+          const big = BigInt(n.text);
+          return big >= 2n ** 63n || big < -(2n ** 63n) ? fail() : v;
         };
       case 'float':
       case 'double':
