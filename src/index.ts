@@ -30,3 +30,4 @@ export type {
   StateOperatorProgress,
 } from './runtime/progress.js';
 export type { OutputMode } from './plan/output-mode.js';
+export { planToJSON, planFromJSON, planReplacer, planReviver } from './plan/serde.js';

@@ -27,8 +27,11 @@ export class Column {
   name(name: string): Column {
     return this.alias(name);
   }
+  /** As Spark's Column.cast: casting a plain column keeps that column's name. */
   cast(type: DataType | string): Column {
-    return new Column({ kind: 'cast', child: this.expr, to: toDataType(type) });
+    const cast: Expr = { kind: 'cast', child: this.expr, to: toDataType(type) };
+    if (this.expr.kind === 'column') return new Column({ kind: 'alias', child: cast, name: this.expr.name[this.expr.name.length - 1]! });
+    return new Column(cast);
   }
   astype(type: DataType | string): Column {
     return this.cast(type);

@@ -8,6 +8,7 @@ import type { Expr, SortOrderExpr } from '../expr/ast.js';
 import { parseExpression } from '../expr/sql-parser.js';
 import type { Row } from '../expr/registry.js';
 import type { PhysicalOperator } from '../exec/operator.js';
+import { StreamingRelationExec } from '../exec/streaming-relation.js';
 import { analyze } from '../plan/analyzer.js';
 import * as B from '../plan/builders.js';
 import { explainString, type ExplainMode } from '../plan/explain.js';
@@ -278,7 +279,7 @@ export class DataFrame {
 
   get writeStream(): DataStreamWriter {
     if (!this.isStreaming) {
-      throw new RivuletError('_LEGACY_ERROR_TEMP_3102', "'writeStream' can be called only on streaming Dataset/DataFrame");
+      throw new RivuletError('WRITE_STREAM_NOT_ALLOWED', '`writeStream` can be called only on streaming Dataset/DataFrame.');
     }
     return new DataStreamWriter(this);
   }
@@ -309,7 +310,8 @@ export class DataFrame {
   }
 
   #physical(optimized: LogicalPlan): PhysicalOperator {
-    return planPhysical(optimized);
+    // A streaming plan is explained with its sources as leaves (it only runs via writeStream).
+    return planPhysical(optimized, (leaf) => new StreamingRelationExec(leaf));
   }
 
   #run(p: LogicalPlan): Row[] {

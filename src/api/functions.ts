@@ -92,7 +92,8 @@ export const F = {
     call('pow', typeof a === 'number' ? lit(a) : columnExpr(a), typeof b === 'number' ? lit(b) : columnExpr(b)),
   signum: fn1('signum'),
   pmod: (a: ColumnLike, b: ColumnOrValue): Column => call('pmod', columnExpr(a), valueExpr(b)),
-  rand: (seed?: number): Column => (seed === undefined ? call('rand') : call('rand', lit(seed))),
+  // Spark picks an unseeded rand()'s seed when the column is made, so every action agrees.
+  rand: (seed?: number): Column => call('rand', lit(seed ?? Math.floor(Math.random() * 2 ** 31))),
 
   // strings
   upper: fn1('upper'),

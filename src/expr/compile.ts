@@ -142,6 +142,7 @@ function compileCall(e: Expr & { kind: 'call' }, binding: Binding, opts: Compile
     argTypes: r.argTypes ?? args.map((a) => a.dataType),
     dataType: r.dataType,
     timeZone: opts.timeZone,
+    ansi: opts.ansi,
   };
   if (def.nullIntolerant === false || evals.length === 0) return def.compile(evals, info);
   return nullIntolerant(def, evals, info);

@@ -38,6 +38,8 @@ export interface CompileInfo {
   readonly argTypes: readonly DataType[];
   readonly dataType: DataType;
   readonly timeZone: string;
+  /** Spark's ANSI mode: errors (DIVIDE_BY_ZERO, CAST_INVALID_INPUT) instead of nulls. */
+  readonly ansi?: boolean;
 }
 
 export interface ScalarFunction {

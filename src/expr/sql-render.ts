@@ -91,6 +91,11 @@ function renderCall(name: string, argExprs: readonly Expr[], distinct: boolean, 
         }
         case 'not':
           return `(NOT ${a})`;
+        case 'floor':
+        case 'ceil':
+          // Spark's pretty names for these are upper-case: FLOOR(d), CEIL(d).
+          if (s.pretty) return `${name.toUpperCase()}(${a})`;
+          break;
         case 'isnull':
           return `(${a} IS NULL)`;
         case 'isnotnull':

@@ -61,6 +61,8 @@ class Analyzer {
         return this.#project(p.id, this.plan(p.child), p.projectList);
       case 'Filter': {
         const child = this.plan(p.child);
+        const missing = this.#missingReferences(p, child, [p.condition]);
+        if (missing) return missing;
         const scope = new Scope(child, this.#opts);
         const condition = this.expr(p.condition, scope);
         const t = typeOf(condition).dataType;
@@ -80,6 +82,8 @@ class Analyzer {
         return this.#union(p);
       case 'Sort': {
         const child = this.plan(p.child);
+        const missing = this.#missingReferences(p, child, p.order);
+        if (missing) return missing;
         const scope = new Scope(child, this.#opts);
         const order = p.order.map((o) => this.expr(o, scope) as SortOrderExpr);
         return { ...p, child, order };
@@ -116,10 +120,33 @@ class Analyzer {
     }
   }
 
+  /**
+   * Spark's ResolveMissingReferences: `df.select('name').orderBy('age')` (or a filter) may use a
+   * column the projection dropped. The column is carried through the Project, the Sort/Filter
+   * applied, and a Project on top restores the original columns.
+   */
+  #missingReferences(p: LogicalPlan & { node: 'Filter' | 'Sort' }, child: LogicalPlan, exprs: readonly Expr[]): LogicalPlan | undefined {
+    if (child.node !== 'Project') return undefined;
+    const childOut = outputOf(child);
+    const names = new Set(childOut.map((a) => (this.#opts.caseSensitive ? a.name : a.name.toLowerCase())));
+    const wanted: string[] = [];
+    for (const e of exprs) collectColumnNames(e, wanted);
+    const absent = wanted.filter((n) => !names.has(this.#opts.caseSensitive ? n : n.toLowerCase()));
+    if (absent.length === 0) return undefined;
+    const grand = outputOf(child.child);
+    const extra = grand.filter((a) => absent.some((n) => sameName(a.name, n, this.#opts.caseSensitive)) && !childOut.some((c) => c.id === a.id));
+    if (extra.length === 0) return undefined;
+    const widened: LogicalPlan = { ...child, projectList: [...child.projectList, ...extra] };
+    const inner = this.plan({ ...p, child: widened } as LogicalPlan);
+    return { node: 'Project', id: newPlanId(), child: inner, projectList: childOut };
+  }
+
   #project(id: number, child: LogicalPlan, list: readonly Expr[]): LogicalPlan {
     const scope = new Scope(child, this.#opts);
     const expanded = list.flatMap((e) => this.#expandStar(e, scope));
-    let resolved = expanded.map((e) => this.named(e, scope));
+    // Generators are not named here: explode's output columns are `col` / `key`, `value`
+    // unless the user aliased them.
+    let resolved = expanded.map((e) => (isGenerator(unalias(e)) ? this.expr(e, scope) : this.named(e, scope)));
     if (resolved.some((e) => containsAggregate(e))) {
       // select(F.sum('x')) is a global aggregation, as in Spark.
       return this.#aggregate(id, child, [], expanded);
@@ -158,7 +185,7 @@ class Analyzer {
         `Cannot resolve "${exprToSql(gen)}" due to data type mismatch: the input of ${gen.name} must be an ARRAY or a MAP, got "${simpleString(argType).toUpperCase()}".`,
       );
     }
-    if (e.kind === 'alias' && names.length === 1) names[0] = e.name;
+    if (e.kind === 'alias' && (names.length === 1 || (pos && names.length === 2))) names[names.length - 1] = e.name;
     const attrs: AttributeExpr[] = names.map((name, i) => ({
       kind: 'attr',
       id: newExprId(),
@@ -225,12 +252,14 @@ class Analyzer {
     const left = this.plan(p.left);
     let right = this.plan(p.right);
     const leftIds = new Set(outputOf(left).map((a) => a.id));
-    if (outputOf(right).some((a) => leftIds.has(a.id))) right = freshen(right);
+    const selfJoin = outputOf(right).some((a) => leftIds.has(a.id));
+    if (selfJoin) right = freshen(right);
     const base = { ...p, left, right };
     if (p.usingColumns) return this.#usingJoin(base, p.usingColumns);
     if (!p.condition) return { ...base, usingColumns: undefined } as LogicalPlan;
     const scope = new Scope(base, this.#opts, [left, right]);
-    const condition = this.expr(p.condition, scope);
+    let condition = this.expr(p.condition, scope);
+    if (selfJoin) condition = resolveSelfJoinCondition(condition, outputOf(left), outputOf(right));
     const t = typeOf(condition).dataType;
     if (t !== 'boolean') {
       throw new RivuletError('DATATYPE_MISMATCH.JOIN_CONDITION_IS_NOT_BOOLEAN_TYPE', `The join condition ${exprToSql(p.condition)} has the invalid type "${simpleString(t).toUpperCase()}", expected "BOOLEAN".`);
@@ -348,7 +377,7 @@ class Analyzer {
       if (hit) return hit;
       if (allowMissing) return nullColumn(t);
       throw new RivuletError(
-        '_LEGACY_ERROR_TEMP_1201',
+        'UNRESOLVED_COLUMN_AMONG_FIELD_NAMES',
         `Cannot resolve column name "${t.name}" among (${out.map((a) => a.name).join(', ')}). Use unionByName(other, true) to fill missing columns with nulls.`,
       );
     });
@@ -527,6 +556,21 @@ function defaultName(e: Expr): string {
   return exprToSql(e);
 }
 
+/**
+ * Spark's self-join rule: in `df.join(df, df.col('k').eq(df.col('k')))` both sides resolve to
+ * the left copy; an equality between an attribute and itself means left.k = right.k.
+ */
+function resolveSelfJoinCondition(c: Expr, left: readonly AttributeExpr[], right: readonly AttributeExpr[]): Expr {
+  return replace(c, (x) => {
+    if (x.kind !== 'call' || (x.name !== 'eq' && x.name !== 'eq_null_safe')) return undefined;
+    const [a, b] = x.args;
+    if (a?.kind !== 'attr' || b?.kind !== 'attr' || a.id !== b.id) return undefined;
+    const i = left.findIndex((l) => l.id === a.id);
+    const r = right[i];
+    return i >= 0 && r ? { ...x, args: [a, r] } : undefined;
+  });
+}
+
 function lit1(): Expr {
   return { kind: 'literal', value: 1, dataType: 'integer' };
 }
@@ -554,6 +598,20 @@ export function isWindowStruct(t: DataType): boolean {
 
 export function unalias(e: Expr): Expr {
   return e.kind === 'alias' ? e.child : e;
+}
+
+/** First name parts of the unresolved columns an expression mentions. */
+function collectColumnNames(e: Expr, out: string[]): void {
+  if (e.kind === 'column' && e.planId === undefined) out.push(e.name[0]!);
+  else if (e.kind === 'alias' || e.kind === 'cast' || e.kind === 'sortOrder') collectColumnNames(e.child, out);
+  else if (e.kind === 'call') e.args.forEach((a) => collectColumnNames(a, out));
+  else if (e.kind === 'caseWhen') {
+    e.branches.forEach(([c, v]) => {
+      collectColumnNames(c, out);
+      collectColumnNames(v, out);
+    });
+    if (e.otherwise) collectColumnNames(e.otherwise, out);
+  }
 }
 
 function isGenerator(e: Expr): boolean {

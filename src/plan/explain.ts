@@ -90,7 +90,7 @@ function isLeaf(p: LogicalPlan): boolean {
 }
 
 export function physicalTree(op: PhysicalOperator): string {
-  return tree(op, (n) => { const d = n.describe(); return d.startsWith('(') ? `${n.name}${d}` : `${n.name} ${d}`.trimEnd(); }, (n) => n.children);
+  return tree(op, (n) => { const d = n.describe(); return d.startsWith('(keys=') ? `${n.name}${d}` : `${n.name} ${d}`.trimEnd(); }, (n) => n.children);
 }
 
 export function schemaLine(p: LogicalPlan): string {

@@ -4,7 +4,8 @@
  * primitives are strings ('string', 'integer', 'long', ...), complex types are objects.
  *
  * Internal value representation (what compiled expressions see):
- * - timestamp: microseconds since the epoch as a number (exact up to year ±285 000)
+ * - timestamp: microseconds since the epoch as a number (µs-exact within ±285 years of 1970,
+ *   i.e. 1685–2255; millisecond-exact far beyond)
  * - date: days since the epoch as a number
  * - long: number (bigint accepted on input and converted; values beyond 2^53 lose precision)
  * - binary: Uint8Array; array: JS array; map: Map; struct: positional JS array

@@ -206,6 +206,20 @@ describe('groupBy().agg()', () => {
     ]);
   });
 
+  it('groups all NaNs together and -0.0 with 0.0 (Spark normalizes floating keys)', async () => {
+    const df = spark.createDataFrame([{ d: NaN }, { d: 0 }, { d: NaN }, { d: -0 }, { d: null }, { d: 1 }], 'd DOUBLE');
+    const r = await df.groupBy('d').count().orderBy('d').toArray();
+    expect(r).toEqual([
+      [null, 1],
+      [0, 2],
+      [1, 1],
+      [NaN, 2],
+    ]);
+    expect(await df.select('d').distinct().count()).toBe(4);
+    expect(await df.agg(F.countDistinct('d')).toArray()).toEqual([[3]]);
+    expect(await df.agg(F.max('d'), F.min('d')).toArray()).toEqual([[NaN, 0]]);
+  });
+
   it('select() of aggregates is a global aggregation', async () => {
     const r = sales().select(F.sum('v'), F.max('k'));
     expect(r.columns).toEqual(['sum(v)', 'max(k)']);

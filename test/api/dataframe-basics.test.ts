@@ -306,6 +306,36 @@ describe('select / selectExpr', () => {
   });
 });
 
+describe('resolution details', () => {
+  it('orderBy and filter may use a column the projection dropped (Spark resolves missing references)', async () => {
+    expect(await people().select('name').orderBy(F.desc('age')).toArray()).toEqual([[null], ['alice'], ['carol'], ['bob']]);
+    expect(await people().select('name').filter(F.col('age').gt(30)).toArray()).toEqual([['alice'], [null]]);
+  });
+
+  it('a name with a dot is quoted with backticks', async () => {
+    const df = spark.createDataFrame([{ 'a.b': 1, c: 2 }], '`a.b` INT, c INT');
+    expect(df.columns).toEqual(['a.b', 'c']);
+    expect(await df.select('`a.b`').collect()).toEqual([{ 'a.b': 1 }]);
+    expect(await df.select(F.col('`a.b`').plus(1).alias('x')).collect()).toEqual([{ x: 2 }]);
+  });
+
+  it("selectExpr('*', ...) keeps every column and appends", async () => {
+    const df = people().selectExpr('*', 'id + 1 AS next');
+    expect(df.columns).toEqual(['id', 'name', 'age', 'dept', 'next']);
+    expect(await df.select('next').toArray()).toEqual([[2], [3], [4], [5]]);
+  });
+
+  it('a renamed column is no longer reachable by its old name', () => {
+    expect(errorOf(() => people().withColumnRenamed('name', 'n').select('name')).errorClass).toBe('UNRESOLVED_COLUMN.WITH_SUGGESTION');
+  });
+
+  it('limit applies before a later filter; a filter before a limit applies first', async () => {
+    expect(await people().limit(2).filter(F.col('id').gt(1)).select('id').toArray()).toEqual([[2]]);
+    expect(await people().filter(F.col('id').gt(1)).limit(2).select('id').toArray()).toEqual([[2], [3]]);
+    expect(await people().orderBy(F.desc('id')).limit(2).orderBy('id').select('id').toArray()).toEqual([[3], [4]]);
+  });
+});
+
 describe('filter / where', () => {
   it('keeps rows whose condition is true (null and false are dropped)', async () => {
     const df = people();

@@ -148,6 +148,15 @@ describe('logic and predicates', () => {
     ]);
   });
 
+  it('NaN = NaN is true and NaN is greater than every other double (Spark NaN semantics)', async () => {
+    const df = spark.createDataFrame([{ x: NaN, y: NaN }, { x: NaN, y: Infinity }, { x: 1, y: NaN }], 'x DOUBLE, y DOUBLE');
+    expect(await df.select(F.col('x').eq(F.col('y')), F.col('x').gt(F.col('y')), F.col('x').lt(F.col('y')), F.greatest('x', 'y')).toArray()).toEqual([
+      [true, false, false, NaN],
+      [false, true, false, NaN],
+      [false, false, true, NaN],
+    ]);
+  });
+
   it('isin follows SQL IN: a null in the list makes a miss null', async () => {
     const df = nums().select(F.col('a').isin(7, 5), F.col('a').isin(7, null), F.col('a').isin([1, 2]));
     expect(df.columns).toEqual(['(a IN (7, 5))', '(a IN (7, NULL))', '(a IN (1, 2))']);

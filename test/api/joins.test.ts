@@ -398,6 +398,70 @@ describe('join on a condition', () => {
   });
 });
 
+describe('operators above joins', () => {
+  it('a filter on the null-supplying side above an outer join is not pushed below it', async () => {
+    const j = emp().join(dept(), 'dept_id', 'left_outer').filter(F.col('dname').isNull()).select('id');
+    expect(sorted(await j.toArray())).toEqual([[3], [4]]);
+    const r = emp().join(dept(), 'dept_id', 'right_outer').filter(F.col('name').isNull()).select('dname');
+    expect(sorted(await r.toArray())).toEqual(sorted([['nil'], ['hr']]));
+    const f = emp().join(dept(), 'dept_id', 'full_outer').filter(F.col('id').isNull().or(F.col('dname').isNull())).select('dept_id', 'id', 'dname');
+    expect(sorted(await f.toArray())).toEqual(
+      sorted([
+        [null, 3, null],
+        [30, 4, null],
+        [null, null, 'nil'],
+        [40, null, 'hr'],
+      ]),
+    );
+  });
+
+  it('drop(df.col(x)) removes only that side; select(df.col(x)) picks a side', async () => {
+    const e = emp();
+    const d = dept();
+    const j = e.join(d, e.col('dept_id').eq(d.col('dept_id')), 'left_outer');
+    expect(j.drop(d.col('dept_id')).columns).toEqual(['id', 'name', 'dept_id', 'dname']);
+    expect(j.drop(e.col('dept_id')).columns).toEqual(['id', 'name', 'dept_id', 'dname']);
+    expect(sorted(await j.drop(d.col('dept_id')).select('id', 'dept_id').toArray())).toEqual(
+      sorted([
+        [1, 10],
+        [2, 20],
+        [3, null],
+        [4, 30],
+      ]),
+    );
+    expect(sorted(await j.select(e.col('dept_id'), d.col('dept_id').alias('d')).toArray())).toEqual(
+      sorted([
+        [10, 10],
+        [20, 20],
+        [null, null],
+        [30, null],
+      ]),
+    );
+  });
+
+  it('aggregates over a join', async () => {
+    const counts = emp().join(dept(), 'dept_id', 'full_outer').groupBy('dname').agg(F.count('id').alias('n')).orderBy('dname');
+    expect(await counts.toArray()).toEqual([
+      [null, 2],
+      ['eng', 1],
+      ['hr', 0],
+      ['nil', 0],
+      ['ops', 1],
+    ]);
+  });
+
+  it('NaN keys match each other in equi-joins; -0.0 matches 0.0', async () => {
+    const l = spark.createDataFrame([{ k: NaN, l: 'a' }, { k: 0, l: 'b' }], 'k DOUBLE, l STRING');
+    const r = spark.createDataFrame([{ k: NaN, r: 'x' }, { k: -0, r: 'y' }], 'k DOUBLE, r STRING');
+    expect(sorted(await l.join(r, l.col('k').eq(r.col('k'))).select('l', 'r').toArray())).toEqual(
+      sorted([
+        ['a', 'x'],
+        ['b', 'y'],
+      ]),
+    );
+  });
+});
+
 describe('cross join', () => {
   it('crossJoin and join without a condition give the cartesian product', async () => {
     const cj = emp().crossJoin(dept());

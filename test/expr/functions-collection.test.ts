@@ -31,7 +31,7 @@ describe('struct / named_struct', () => {
     };
     const alias: Expr = { kind: 'alias', name: 'renamed', child: { kind: 'literal', value: 1, dataType: 'integer' } };
     const r2 = resolveFn(fn('struct'), [{ ...i(1), expr: getField }, { ...i(1), expr: alias }, { ...i(1), expr: { kind: 'column', name: ['t', 'c'] } }]);
-    expect((r2.dataType as { fields: { name: string }[] }).fields.map((f) => f.name)).toEqual(['inner', 'renamed', 'c']);
+    expect((r2.dataType as { readonly fields: readonly { name: string }[] }).fields.map((f) => f.name)).toEqual(['inner', 'renamed', 'c']);
     expect(evalFn(fn('struct'), [i(1), i(null)])).toEqual([1, null]);
   });
 

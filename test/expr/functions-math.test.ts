@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { mathFunctions, roundDecimal } from '../../src/expr/functions/math.js';
+import { T } from '../../src/types/t.js';
 import { byName, col, compileFn, errorOf, evalFn, lit, resolveFn } from './functions-harness.js';
 
 const fn = byName(mathFunctions);
@@ -204,5 +205,22 @@ describe('rand', () => {
 
   test('the seed must be constant', () => {
     expect(errorOf(() => resolveFn(fn('rand'), [col('integer', 1)])).errorClass).toBe('DATATYPE_MISMATCH');
+  });
+});
+
+describe('hash (Murmur3, seed 42)', () => {
+  test("Spark's documented example", () => {
+    // SELECT hash('Spark', array(123), 2) = -1321691492
+    expect(evalFn(fn('hash'), [col('string', 'Spark'), col(T.array(T.int()), [123]), col('integer', 2)])).toBe(-1321691492);
+  });
+
+  test('nulls keep the seed; the result is never null', () => {
+    expect(evalFn(fn('hash'), [col('integer', null)])).toBe(42);
+    expect(resolveFn(fn('hash'), [col('integer', null)])).toEqual({ dataType: 'integer', nullable: false });
+  });
+
+  test('-0.0 and 0.0 hash alike; longs and ints differ', () => {
+    expect(evalFn(fn('hash'), [col('double', -0)])).toBe(evalFn(fn('hash'), [col('double', 0)]));
+    expect(evalFn(fn('hash'), [col('long', 1)])).not.toBe(evalFn(fn('hash'), [col('integer', 1)]));
   });
 });

@@ -105,14 +105,14 @@ export function normalizeRows(rows: readonly (readonly unknown[])[], cols: reado
 
 const rank = (v: Norm): number => (v === null ? 0 : typeof v === 'boolean' ? 1 : typeof v === 'number' ? 2 : 3);
 
-/** Total order for sorting; numbers rounded so tolerance-equal doubles sort together. */
-function cmpVal(a: Norm, b: Norm): number {
+/** Total order for sorting; doubles rounded so tolerance-equal values sort together. */
+function cmpVal(a: Norm, b: Norm, ty: Ty): number {
   const ra = rank(a);
   const rb = rank(b);
   if (ra !== rb) return ra - rb;
   if (typeof a === 'number' && typeof b === 'number') {
-    const x = Number(a.toPrecision(12));
-    const y = Number(b.toPrecision(12));
+    const x = ty === 'double' ? Number(a.toPrecision(12)) : a;
+    const y = ty === 'double' ? Number(b.toPrecision(12)) : b;
     return x < y ? -1 : x > y ? 1 : 0;
   }
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
@@ -120,12 +120,14 @@ function cmpVal(a: Norm, b: Norm): number {
   return 0;
 }
 
-function cmpRow(a: readonly Norm[], b: readonly Norm[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const c = cmpVal(a[i]!, b[i]!);
-    if (c !== 0) return c;
-  }
-  return 0;
+function rowComparator(tys: readonly Ty[]): (a: readonly Norm[], b: readonly Norm[]) => number {
+  return (a, b) => {
+    for (let i = 0; i < a.length; i++) {
+      const c = cmpVal(a[i]!, b[i]!, tys[i]!);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
 }
 
 export const REL_TOLERANCE = 1e-9;
@@ -144,8 +146,9 @@ function rowEq(a: readonly Norm[], b: readonly Norm[], tys: readonly Ty[]): bool
 }
 
 function multisetDiff(eng: Norm[][], duck: Norm[][], tys: readonly Ty[]): string | undefined {
-  const e = [...eng].sort(cmpRow);
-  const d = [...duck].sort(cmpRow);
+  const cmp = rowComparator(tys);
+  const e = [...eng].sort(cmp);
+  const d = [...duck].sort(cmp);
   if (e.length === d.length && e.every((r, i) => rowEq(r, d[i]!, tys))) return undefined;
   const onlyE: Norm[][] = [];
   const onlyD = [...d];

@@ -2,7 +2,7 @@
 // (sql/core/src/test/scala/org/apache/spark/sql/streaming/EventTimeWatermarkSuite.scala).
 // Expected rows, watermarks and state-row counts are Spark's; each test names its Spark test.
 import { describe, expect, it } from 'vitest';
-import { F, RivuletError, Session, type DataFrame, type StreamingQuery } from '../../src/index.js';
+import { F, RivuletError, Session, type DataFrame, type SessionMemoryStream, type StreamingQuery } from '../../src/index.js';
 import type { MemoryStream } from '../../src/sources/memory-stream.js';
 import type { MemorySink } from '../../src/sinks/memory-sink.js';
 import {
@@ -67,7 +67,7 @@ function windowedCount(input: DataFrame, delay = '10 seconds'): DataFrame {
     .select(F.col('window').getField('start').cast('long'), F.col('count'));
 }
 
-function dfWithMultipleWatermarks(input1: MemoryStream, input2: MemoryStream): DataFrame {
+function dfWithMultipleWatermarks(input1: SessionMemoryStream, input2: SessionMemoryStream): DataFrame {
   const df1 = input1.toDF().withColumn('eventTime', F.timestampSeconds(F.col('value'))).withWatermark('eventTime', '10 seconds');
   const df2 = input2.toDF().withColumn('eventTime', F.timestampSeconds(F.col('value'))).withWatermark('eventTime', '15 seconds');
   return df1.union(df2).select(F.col('eventTime').cast('int'));
@@ -376,7 +376,7 @@ describe('EventTimeWatermarkSuite', () => {
     }
   });
 
-  const buildTestQueryForOverridingWatermark = (s: Session): { input: MemoryStream; df: DataFrame } => {
+  const buildTestQueryForOverridingWatermark = (s: Session): { input: SessionMemoryStream; df: DataFrame } => {
     const input = s.memoryStream('_1 BIGINT, _2 BIGINT');
     const df = input
       .toDF()

@@ -44,6 +44,11 @@ function builtins(): Map<string, FunctionDef> {
       ucase: 'upper',
       lcase: 'lower',
       day: 'dayofmonth',
+      printf: 'format_string',
+      ceiling: 'ceil',
+      sign: 'signum',
+      cardinality: 'size',
+      position: 'locate',
     };
     for (const [a, target] of Object.entries(aliases)) {
       const def = table.get(target);

@@ -13,7 +13,7 @@
  * - `timestampFormat`, `dateFormat` (patterns; without them Spark's lenient cast parsing is used),
  *   `timeZone`, `allowSingleQuotes`, `allowNonNumericNumbers`, `columnNameOfCorruptRecord`.
  * PERMISSIVE: malformed JSON gives a struct of nulls (null for array/map schemas); a value of the
- * wrong type makes only that field null (Spark 4 keeps the other fields too). A string field
+ * wrong type makes only that top-level field null (Spark 3 also nulls the fields after it). A string field
  * named by `columnNameOfCorruptRecord` (default `_corrupt_record`) receives the bad record.
  * FAILFAST raises MALFORMED_RECORD_IN_PARSING quoting the record. Empty input gives null.
  *
@@ -326,7 +326,7 @@ function isDataTypeJson(v: unknown): v is DataType {
 /** A from_json schema: Spark's JSON schema, a DDL field list, or a type name. */
 export function parseJsonSchema(text: string): DataType {
   const trimmed = text.trim();
-  if (trimmed.startsWith('{')) {
+  if (trimmed.startsWith('{') || trimmed.startsWith('"')) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(trimmed);

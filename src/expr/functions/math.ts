@@ -11,7 +11,7 @@
 import { isIntegral, isNumeric, widerType, type DataType } from '../../types/data-types.js';
 import { sqlType } from '../../types/ddl.js';
 import { compareValues } from '../../util/value-equality.js';
-import { constantValue, describeArg, doubleToLong, expectInputs, ordinal } from '../cast.js';
+import { constantValue, describeArg, doubleToLong, expectInputs, ordinal, utf8Encode } from '../cast.js';
 import type { ResolvedArg, ResolveContext, ScalarFunction } from '../registry.js';
 
 type RoundingMode = 'HALF_UP' | 'HALF_EVEN' | 'FLOOR' | 'CEILING';
@@ -329,6 +329,115 @@ const constant = (name: string, value: number, sqlName: string): ScalarFunction 
   sql: () => `${sqlName}()`,
 });
 
+// ---- hash: Spark's Murmur3_x86_32 with seed 42, folded over the arguments ----
+
+function mixK1(k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, 0x1b873593);
+}
+
+function mixH1(h: number, k: number): number {
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function fmix(h: number, length: number): number {
+  h ^= length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function hashInt(v: number, seed: number): number {
+  return fmix(mixH1(seed, mixK1(v | 0)), 4);
+}
+
+function hashLongParts(low: number, high: number, seed: number): number {
+  return fmix(mixH1(mixH1(seed, mixK1(low)), mixK1(high)), 8);
+}
+
+function hashLong(v: number, seed: number): number {
+  const b = BigInt.asIntN(64, BigInt(v));
+  return hashLongParts(Number(BigInt.asIntN(32, b)), Number(BigInt.asIntN(32, b >> 32n)), seed);
+}
+
+/** Murmur3_x86_32.hashUnsafeBytes: whole 4-byte words, then each remaining byte on its own. */
+function hashBytes(bytes: Uint8Array, seed: number): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const aligned = bytes.length - (bytes.length % 4);
+  let h = seed;
+  for (let i = 0; i < aligned; i += 4) h = mixH1(h, mixK1(view.getInt32(i, true)));
+  for (let i = aligned; i < bytes.length; i++) h = mixH1(h, mixK1(view.getInt8(i)));
+  return fmix(h, bytes.length);
+}
+
+/** Spark's Murmur3Hash of one value of type `t`, continuing from `seed`; null leaves it unchanged. */
+export function murmur3(v: unknown, t: DataType, seed: number): number {
+  if (v === null || v === undefined) return seed;
+  if (typeof t === 'object') {
+    let h = seed;
+    if (t.type === 'array') for (const x of v as unknown[]) h = murmur3(x, t.elementType, h);
+    else if (t.type === 'map') {
+      for (const [k, x] of v as Map<unknown, unknown>) h = murmur3(x, t.valueType, murmur3(k, t.keyType, h));
+    } else t.fields.forEach((f, i) => (h = murmur3((v as unknown[])[i], f.type, h)));
+    return h;
+  }
+  switch (t) {
+    case 'boolean':
+      return hashInt(v ? 1 : 0, seed);
+    case 'integer':
+    case 'date':
+      return hashInt(v as number, seed);
+    case 'long':
+    case 'timestamp':
+      return hashLong(v as number, seed);
+    case 'float': {
+      // -0.0 hashes as 0.0 (Spark 3).
+      const f = v === 0 ? 0 : (v as number);
+      const dv = new DataView(new ArrayBuffer(4));
+      dv.setFloat32(0, Number.isNaN(f) ? NaN : f);
+      return hashInt(dv.getInt32(0), seed);
+    }
+    case 'double': {
+      const d = v === 0 ? 0 : (v as number);
+      const dv = new DataView(new ArrayBuffer(8));
+      dv.setFloat64(0, Number.isNaN(d) ? NaN : d);
+      return hashLongParts(dv.getInt32(4), dv.getInt32(0), seed);
+    }
+    case 'string':
+      return hashBytes(utf8Encode(v as string), seed);
+    case 'binary':
+      return hashBytes(v as Uint8Array, seed);
+    case 'interval': {
+      const i = v as { months: number; days: number; micros: number };
+      return hashLong(i.micros, hashInt(i.days, hashInt(i.months, seed)));
+    }
+    default:
+      return seed;
+  }
+}
+
+const hash: ScalarFunction = {
+  kind: 'scalar',
+  name: 'hash',
+  minArgs: 1,
+  maxArgs: Infinity,
+  nullIntolerant: false,
+  resolve: () => ({ dataType: 'integer', nullable: false }),
+  compile(args, info) {
+    const types = info.args.map((a) => a.dataType);
+    return (row) => {
+      let h = 42;
+      args.forEach((f, i) => (h = murmur3(f(row), types[i]!, h)));
+      return h;
+    };
+  },
+};
+
 const toDegrees = (x: number): number => (x * 180) / Math.PI;
 const toRadians = (x: number): number => (x / 180) * Math.PI;
 
@@ -369,5 +478,6 @@ export const mathFunctions: readonly ScalarFunction[] = [
   pmod,
   randomFn('rand'),
   randomFn('randn'),
+  hash,
 ];
 

@@ -128,6 +128,17 @@ const add = arithmetic('add', '+', (a, b) => a + b);
 const subtract = arithmetic('subtract', '-', (a, b) => a - b);
 const multiply = arithmetic('multiply', '*', (a, b) => a * b);
 
+/** Division by zero: null (Spark's default), or DIVIDE_BY_ZERO in ANSI mode. */
+function onZero(info: CompileInfo): () => null {
+  if (!info.ansi) return () => null;
+  return () => {
+    throw new RivuletError(
+      'DIVIDE_BY_ZERO',
+      'Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.',
+    );
+  };
+}
+
 const divide: ScalarFunction = {
   kind: 'scalar',
   name: 'divide',
@@ -138,12 +149,13 @@ const divide: ScalarFunction = {
     numericOperandType(a.dataType, b.dataType, ctx, '/');
     return { dataType: 'double', nullable: true, argTypes: ['double', 'double'] };
   },
-  compile([a, b]) {
+  compile([a, b], info) {
     const fa = a!;
     const fb = b!;
+    const zero = onZero(info);
     return (row) => {
       const y = fb(row) as number;
-      return y === 0 ? null : (fa(row) as number) / y;
+      return y === 0 ? zero() : (fa(row) as number) / y;
     };
   },
   sql: ([a, b]) => `(${a} / ${b})`,
@@ -159,12 +171,13 @@ const div: ScalarFunction = {
     const t = numericOperandType(a.dataType, b.dataType, ctx, 'div');
     return { dataType: 'long', nullable: true, argTypes: [t, t] };
   },
-  compile([a, b]) {
+  compile([a, b], info) {
     const fa = a!;
     const fb = b!;
+    const zero = onZero(info);
     return (row) => {
       const y = fb(row) as number;
-      return y === 0 ? null : Math.trunc((fa(row) as number) / y);
+      return y === 0 ? zero() : Math.trunc((fa(row) as number) / y);
     };
   },
   sql: ([a, b]) => `(${a} div ${b})`,
@@ -180,12 +193,13 @@ const mod: ScalarFunction = {
     const t = numericOperandType(a.dataType, b.dataType, ctx, '%');
     return { dataType: t, nullable: true, argTypes: [t, t] };
   },
-  compile([a, b]) {
+  compile([a, b], info) {
     const fa = a!;
     const fb = b!;
+    const zero = onZero(info);
     return (row) => {
       const y = fb(row) as number;
-      return y === 0 ? null : (fa(row) as number) % y;
+      return y === 0 ? zero() : (fa(row) as number) % y;
     };
   },
   sql: ([a, b]) => `(${a} % ${b})`,
