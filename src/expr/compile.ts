@@ -14,6 +14,8 @@ import { exprToSql } from './sql-render.js';
 export interface CompileOptions {
   readonly timeZone: string;
   readonly ansi: boolean;
+  /** The query's "now" in µs (a micro-batch's batch timestamp), for current_timestamp(). */
+  readonly nowMicros?: number;
 }
 
 export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { timeZone: 'UTC', ansi: false };
@@ -143,6 +145,7 @@ function compileCall(e: Expr & { kind: 'call' }, binding: Binding, opts: Compile
     dataType: r.dataType,
     timeZone: opts.timeZone,
     ansi: opts.ansi,
+    ...(opts.nowMicros !== undefined ? { nowMicros: opts.nowMicros } : {}),
   };
   if (def.nullIntolerant === false || evals.length === 0) return def.compile(evals, info);
   return nullIntolerant(def, evals, info);

@@ -40,6 +40,8 @@ export interface CompileInfo {
   readonly timeZone: string;
   /** Spark's ANSI mode: errors (DIVIDE_BY_ZERO, CAST_INVALID_INPUT) instead of nulls. */
   readonly ansi?: boolean;
+  /** current_timestamp() in µs: a streaming batch's logged timestamp; else the compile time. */
+  readonly nowMicros?: number;
 }
 
 export interface ScalarFunction {

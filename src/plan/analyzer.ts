@@ -17,6 +17,7 @@ import {
 import { canCast } from '../expr/cast.js';
 import { argsOf, resolveContextFor, typeOf } from '../expr/compile.js';
 import { lookupFunction } from '../expr/functions/index.js';
+import { eventTimeMetadata } from '../expr/event-time.js';
 import { exprToSql } from '../expr/sql-render.js';
 import { durationToMicros } from '../types/interval.js';
 import {
@@ -224,7 +225,7 @@ class Analyzer {
       name: 'window',
       dataType: typeOf(first).dataType,
       nullable: false,
-      ...(timeCol.kind === 'attr' && timeCol.metadata ? { metadata: timeCol.metadata } : {}),
+      ...(eventTimeMetadata(timeCol) ? { metadata: eventTimeMetadata(timeCol) } : {}),
     };
     const generator: CallExpr = { kind: 'call', name: 'window_expand', args: first.args };
     const gen: LogicalPlan = { node: 'Generate', id: newPlanId(), child, generator, outer: false, generatorOutput: [attr] };

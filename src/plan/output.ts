@@ -2,6 +2,7 @@
 import { RivuletError } from '../errors.js';
 import type { AttributeExpr, Expr } from '../expr/ast.js';
 import { typeOf } from '../expr/compile.js';
+import { eventTimeMetadata } from '../expr/event-time.js';
 import { widerType } from '../types/data-types.js';
 import { outputOfJoin } from './join-output.js';
 import type { LogicalPlan } from './logical.js';
@@ -11,7 +12,7 @@ export function toAttribute(e: Expr): AttributeExpr {
   if (e.kind === 'attr') return e;
   if (e.kind === 'alias' && e.exprId !== undefined) {
     const t = typeOf(e.child);
-    const childMeta = e.child.kind === 'attr' ? e.child.metadata : undefined;
+    const childMeta = e.child.kind === 'attr' ? e.child.metadata : eventTimeMetadata(e.child);
     const metadata = e.metadata ?? childMeta;
     return {
       kind: 'attr',

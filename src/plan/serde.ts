@@ -11,7 +11,7 @@ type Tagged = { $map: [unknown, unknown][] } | { $num: 'NaN' | 'Infinity' | '-In
 export function planReplacer(this: unknown, key: string, value: unknown): unknown {
   // JSON.stringify hands the replacer NaN/Infinity as numbers, Maps and Uint8Arrays as objects.
   const raw = (this as Record<string, unknown>)[key];
-  if (typeof raw === 'number' && !Number.isFinite(raw)) return { $num: String(raw) } satisfies Tagged;
+  if (typeof raw === 'number' && !Number.isFinite(raw)) return { $num: String(raw) as 'NaN' | 'Infinity' | '-Infinity' } satisfies Tagged;
   if (raw instanceof Map) return { $map: [...raw.entries()] } satisfies Tagged;
   if (raw instanceof Uint8Array) return { $bin: [...raw] } satisfies Tagged;
   return value;

@@ -47,7 +47,7 @@ export function planIncremental(plan: LogicalPlan, inputs: ReadonlyMap<number, R
       if (!isStreamingPlan(p)) return undefined;
       switch (p.node) {
         case 'EventTimeWatermark':
-          return new EventTimeWatermarkExec(go(p.child), p.id, p.eventTime as AttributeExpr, p.delayText);
+          return new EventTimeWatermarkExec(go(p.child), p.id, p.eventTime as AttributeExpr, p.delayText, outputOf(p));
         case 'Aggregate': {
           const id = ids.get(p)!;
           const op = new StatefulAggregateExec(go(p.child), id, p.groupingExprs, p.aggregateExprs);

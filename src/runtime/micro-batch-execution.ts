@@ -96,6 +96,7 @@ export class MicroBatchExecution {
   readonly #watermarkNodes: { id: number; delayMs: number }[] = [];
   readonly #stateProvider: StateStoreProvider;
   readonly #stateful: StatefulOperatorInfo[];
+  #watermarkPolicy: 'min' | 'max';
 
   constructor(config: ExecutionConfig) {
     this.config = config;
@@ -118,6 +119,7 @@ export class MicroBatchExecution {
       Math.max(1, config.session.conf.getNumber('rivulet.sql.streaming.stateStore.minDeltasForSnapshot')),
     );
     this.#stateful = planIncremental(config.plan, new Map()).operators;
+    this.#watermarkPolicy = config.session.conf.getString('rivulet.sql.streaming.multipleWatermarkPolicy') === 'max' ? 'max' : 'min';
     this.#status.warnings = unboundedStateWarnings(this.#stateful, config.outputMode);
     for (const w of this.#status.warnings) console.warn(`rivulet: ${w}`);
   }
@@ -203,9 +205,24 @@ export class MicroBatchExecution {
       this.#prevBatchWatermarkMs = prev?.batchWatermarkMs ?? 0;
       this.#batchTimestampMs = lastOffsets.entry.batchTimestampMs;
       this.#constructed = true;
+    } else if (C < L - 1) {
+      // Spark logs that the commit log trails and re-runs the latest planned batch.
+      console.warn(`rivulet: the commit log at ${cp.location} ends at batch ${C}, the offset log at ${L}; re-running batch ${L}.`);
+      const prev = L > 0 ? await cp.offsets.get(L - 1) : undefined;
+      this.#committed = prev ? [...prev.offsets] : this.#sources.map(() => null);
+      this.#batchId = L;
+      this.#available = [...lastOffsets.entry.offsets];
+      this.#batchWatermarkMs = lastOffsets.entry.batchWatermarkMs;
+      this.#nextWatermarkMs = this.#batchWatermarkMs;
+      this.#prevBatchWatermarkMs = prev?.batchWatermarkMs ?? 0;
+      this.#batchTimestampMs = lastOffsets.entry.batchTimestampMs;
+      this.#constructed = true;
     } else {
-      throw new RivuletError('CHECKPOINT_CORRUPT', `The checkpoint at ${cp.location} has offsets up to batch ${L} but commits up to batch ${C}; expected ${L} or ${L - 1}.`);
+      throw new RivuletError('CHECKPOINT_CORRUPT', `The checkpoint at ${cp.location} has commits up to batch ${C} but offsets only up to batch ${L}.`);
     }
+    // The watermark policy is fixed when a query first runs and restored from its checkpoint.
+    const policy = lastOffsets.entry.conf['rivulet.sql.streaming.multipleWatermarkPolicy'];
+    if (policy === 'min' || policy === 'max') this.#watermarkPolicy = policy;
     for (let i = 0; i < this.#sources.length; i++) {
       const c = this.#committed[i];
       if (c !== null && c !== undefined) await this.#sources[i]!.source.commit(c);
@@ -332,7 +349,7 @@ export class MicroBatchExecution {
     const c = this.config.session.conf;
     return {
       'rivulet.sql.shuffle.partitions': c.getNumber('rivulet.sql.shuffle.partitions'),
-      'rivulet.sql.streaming.multipleWatermarkPolicy': c.getString('rivulet.sql.streaming.multipleWatermarkPolicy'),
+      'rivulet.sql.streaming.multipleWatermarkPolicy': this.#watermarkPolicy,
     };
   }
 
@@ -350,6 +367,7 @@ export class MicroBatchExecution {
     }
     timings['getBatch'] = nowMs() - g;
     const q = nowMs();
+    checkWatermarkRedefinition(this.config.plan, this.config.session.conf.getBoolean('rivulet.sql.streaming.statefulOperator.allowMultiple'));
     const { physical, operators } = planIncremental(optimize(this.config.plan), inputs);
     const stores = new Map<number, StateStore>();
     for (const op of operators) stores.set(op.operatorId, await this.#stateProvider.open(op.operatorId, 0, this.#batchId));
@@ -359,7 +377,8 @@ export class MicroBatchExecution {
     const opMetrics = new Map<number, StatefulOperatorMetrics>();
     const single = !this.config.session.conf.getBoolean('rivulet.sql.streaming.statefulOperator.allowMultiple');
     const ctx: StreamingExecContext = {
-      compile: this.config.session.compileOptions(),
+      // current_timestamp() is the batch timestamp, logged with the offsets so a re-run agrees.
+      compile: { ...this.config.session.compileOptions(), nowMicros: this.#batchTimestampMs * 1000 },
       batchId: this.#batchId,
       outputMode: this.config.outputMode,
       store: (id) => stores.get(id)!,
@@ -368,7 +387,7 @@ export class MicroBatchExecution {
       eventTimeStats,
       metrics: (id) => {
         let m = opMetrics.get(id);
-        if (!m) opMetrics.set(id, (m = { numRowsDroppedByWatermark: 0 }));
+        if (!m) opMetrics.set(id, (m = { numRowsDroppedByWatermark: 0, custom: {} }));
         return m;
       },
     };
@@ -405,7 +424,7 @@ export class MicroBatchExecution {
         numRowsDroppedByWatermark: opMetrics.get(op.operatorId)?.numRowsDroppedByWatermark ?? 0,
         numShufflePartitions: 1,
         numStateStoreInstances: 1,
-        customMetrics: {},
+        customMetrics: { ...(opMetrics.get(op.operatorId)?.custom ?? {}) },
       };
     });
     return progress;
@@ -426,8 +445,7 @@ export class MicroBatchExecution {
       if (prev === undefined || candidate > prev) this.#operatorWatermarks.set(n.id, candidate);
     }
     const values = this.#watermarkNodes.map((n) => this.#operatorWatermarks.get(n.id) ?? 0);
-    const policy = this.config.session.conf.getString('rivulet.sql.streaming.multipleWatermarkPolicy');
-    const global = policy === 'max' ? Math.max(...values) : Math.min(...values);
+    const global = this.#watermarkPolicy === 'max' ? Math.max(...values) : Math.min(...values);
     if (global > this.#nextWatermarkMs) this.#nextWatermarkMs = global;
   }
 
@@ -597,4 +615,23 @@ function unboundedStateWarnings(ops: readonly StatefulOperatorInfo[], mode: Outp
     }
   }
   return out;
+}
+
+/**
+ * Spark ≥ 3.4: a withWatermark downstream of another on the same input is rejected when the
+ * query runs (multiple stateful operators rely on one event-time lineage).
+ */
+function checkWatermarkRedefinition(plan: LogicalPlan, allowMultiple: boolean): void {
+  if (!allowMultiple) return;
+  const hasWatermarkBelow = (p: LogicalPlan): boolean => planChildren(p).some((c) => c.node === 'EventTimeWatermark' || hasWatermarkBelow(c));
+  const walk = (p: LogicalPlan): void => {
+    if (p.node === 'EventTimeWatermark' && hasWatermarkBelow(p)) {
+      throw new RivuletError(
+        '_LEGACY_ERROR_TEMP_3076',
+        "Redefining watermark is disallowed. You can set the config 'spark.sql.streaming.statefulOperator.allowMultiple' to 'false' to restore the previous behavior. Note that multiple stateful operators will be disallowed.",
+      );
+    }
+    planChildren(p).forEach(walk);
+  };
+  walk(plan);
 }

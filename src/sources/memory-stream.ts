@@ -36,7 +36,9 @@ export class MemoryStream implements Source {
   /** Appends rows (plain objects or positional arrays) as one offset; returns that offset. */
   addData(rows: readonly unknown[]): number {
     this.#batches.push(validateRows(rows, this.schema));
-    this.#available.next();
+    // Wake the trigger after the caller's synchronous code: rows added together (MultiAddData)
+    // are then always seen together, in one micro-batch.
+    queueMicrotask(() => this.#available.next());
     return this.#batches.length - 1;
   }
 

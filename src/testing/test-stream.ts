@@ -79,8 +79,11 @@ export function testStream(df: DataFrame, outputMode = 'append', extraOptions: R
     let lastFetched = -1;
     let step = 0;
     const out = (): readonly AttributeExpr[] => outputOf(df.plan);
-    // Spark's StreamTest starts the stream first when the script does not.
-    const script = actions[0] && actions[0].action !== 'StartStream' ? [StartStream(), ...actions] : actions;
+    // Spark's StreamTest: if no StartStream comes before the first action that needs a running
+    // stream, a StartStream() is inserted at the front.
+    const firstNeed = actions.findIndex((a) => a.action !== 'AddData' && a.action !== 'MultiAddData' && a.action !== 'StartStream');
+    const startedBefore = actions.slice(0, firstNeed < 0 ? actions.length : firstNeed).some((a) => a.action === 'StartStream');
+    const script = !startedBefore && firstNeed >= 0 ? [StartStream(), ...actions] : actions;
 
     const fail = (msg: string, cause?: unknown): never => {
       const listing = script.map((a, i) => `${i === step ? '=> ' : '   '}${describe(a)}`).join('\n');

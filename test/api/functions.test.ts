@@ -76,7 +76,7 @@ describe('arithmetic', () => {
     ]);
     const max = spark.createDataFrame([{ i: 2147483647, l: 9007199254740000 }], 'i INT, l BIGINT');
     expect(await max.select(F.col('i').plus(1), F.col('i').multiply(2), F.col('l').plus(F.col('i'))).toArray()).toEqual([
-      [-2147483648, -2, 9007201402223647],
+      [-2147483648, -2, 9_007_201_402_223_648],
     ]);
   });
 

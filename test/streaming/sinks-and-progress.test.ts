@@ -231,7 +231,7 @@ describe('StreamingQuery and progress', () => {
 
   it('writeStream on a batch DataFrame fails with Spark’s message', () => {
     const { spark } = newSession();
-    expect(() => spark.createDataFrame([{ a: 1 }]).writeStream).toThrow("'writeStream' can be called only on streaming Dataset/DataFrame");
+    expect(() => spark.createDataFrame([{ a: 1 }]).writeStream).toThrow('`writeStream` can be called only on streaming Dataset/DataFrame');
   });
 
   it('batch actions on a streaming DataFrame fail and point to writeStream.start()', async () => {

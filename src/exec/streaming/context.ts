@@ -16,6 +16,8 @@ export interface EventTimeStats {
 
 export interface StatefulOperatorMetrics {
   numRowsDroppedByWatermark: number;
+  /** Operator-specific metrics reported as `customMetrics` (e.g. numDroppedDuplicateRows). */
+  custom: Record<string, number>;
 }
 
 export interface StreamingExecContext extends ExecContext {

@@ -18,9 +18,11 @@ export class EventTimeWatermarkExec implements PhysicalOperator {
     readonly nodeId: number,
     readonly eventTime: AttributeExpr,
     readonly delayText: string,
+    /** The child's columns with the event-time one marked (spark.watermarkDelayMs). */
+    output: readonly AttributeExpr[],
   ) {
     this.children = [child];
-    this.output = child.output;
+    this.output = output;
     this.#ordinal = child.output.findIndex((a) => a.id === eventTime.id);
   }
   describe(): string {

@@ -1,6 +1,7 @@
 import type { AttributeExpr, Expr } from '../../expr/ast.js';
+import { WATERMARK_DELAY_KEY } from '../../expr/event-time.js';
 
-export const WATERMARK_DELAY_KEY = 'spark.watermarkDelayMs';
+export { WATERMARK_DELAY_KEY };
 
 /** True for an attribute carrying the event-time marker (a watermarked column or a window over it). */
 export function isEventTimeAttr(e: Expr): e is AttributeExpr {

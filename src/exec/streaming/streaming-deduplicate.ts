@@ -18,7 +18,10 @@ export class StreamingDeduplicateExec implements PhysicalOperator {
   readonly name: string;
   readonly children: readonly PhysicalOperator[];
   readonly output: readonly AttributeExpr[];
+  /** Spark's watermark predicate for data: the first event-time column of the input. */
   readonly #eventTimeOrdinal: number;
+  /** Spark's watermark predicate for keys: the first key that is an event-time column. */
+  readonly #keyEventTimeOrdinal: number;
   readonly #eventTimeInKey: boolean;
   readonly #delayUs: number;
   constructor(
@@ -32,7 +35,9 @@ export class StreamingDeduplicateExec implements PhysicalOperator {
     this.output = child.output;
     this.#eventTimeOrdinal = child.output.findIndex(isEventTimeAttr);
     const et = child.output[this.#eventTimeOrdinal];
-    this.#eventTimeInKey = et !== undefined && keys.some((k) => k.kind === 'attr' && k.id === et.id);
+    const keyEt = keys.find(isEventTimeAttr);
+    this.#keyEventTimeOrdinal = keyEt ? child.output.findIndex((a) => a.id === keyEt.id) : -1;
+    this.#eventTimeInKey = this.#keyEventTimeOrdinal >= 0;
     this.#delayUs = et ? Number(et.metadata?.[WATERMARK_DELAY_KEY] ?? 0) * 1000 : 0;
   }
   /** State can be evicted by the watermark (else it grows forever: a start-up warning). */
@@ -50,14 +55,20 @@ export class StreamingDeduplicateExec implements PhysicalOperator {
     const et = this.#eventTimeOrdinal;
     const lateWm = ctx.lateEventsWatermarkMs(this.operatorId);
     const out: Row[] = [];
+    const metrics = ctx.metrics(this.operatorId);
+    metrics.custom['numDroppedDuplicateRows'] ??= 0;
     for (const row of this.child.execute(ctx)) {
       if (et >= 0 && isAtOrBefore(row[et], lateWm)) {
         ctx.metrics(this.operatorId).numRowsDroppedByWatermark++;
         continue;
       }
       const key = canonicalKey(fs.map((f) => f(row)));
-      if (store.has(key)) continue;
-      const t = et >= 0 ? (eventTimeOf(row[et]) ?? null) : null;
+      if (store.has(key)) {
+        metrics.custom['numDroppedDuplicateRows']!++;
+        continue;
+      }
+      const te = this.withinWatermark || this.#keyEventTimeOrdinal < 0 ? et : this.#keyEventTimeOrdinal;
+      const t = te >= 0 ? (eventTimeOf(row[te]) ?? null) : null;
       // Stored value: the event time (dropDuplicates) or when the key expires (withinWatermark).
       store.put(key, this.withinWatermark && t !== null ? t + this.#delayUs : t);
       out.push(row);

@@ -683,8 +683,8 @@ const currentTimestamp: ScalarFunction = {
   maxArgs: 0,
   deterministic: false,
   resolve: () => ({ dataType: 'timestamp', nullable: false }),
-  compile() {
-    const now = Date.now() * 1000;
+  compile(_args, info) {
+    const now = info.nowMicros ?? Date.now() * 1000;
     return () => now;
   },
 };
@@ -697,7 +697,7 @@ const currentDate: ScalarFunction = {
   deterministic: false,
   resolve: () => ({ dataType: 'date', nullable: false }),
   compile(_args, info) {
-    const today = microsToDays(Date.now() * 1000, getTimeZone(info.timeZone));
+    const today = microsToDays(info.nowMicros ?? Date.now() * 1000, getTimeZone(info.timeZone));
     return () => today;
   },
 };
@@ -796,7 +796,7 @@ const unixTimestamp: ScalarFunction = {
   },
   compile(args, info) {
     if (args.length === 0) {
-      const now = Math.floor(Date.now() / 1000);
+      const now = Math.floor((info.nowMicros ?? Date.now() * 1000) / 1_000_000);
       return () => now;
     }
     const zone = getTimeZone(info.timeZone);

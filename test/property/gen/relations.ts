@@ -245,7 +245,7 @@ export class RelBuilder {
     const ch = this.ch;
     const args = keys.map((k) => sortArg(ch, rel, k));
     const m = ch.chance(0.3) ? 'sort' : 'orderBy';
-    const sqlKeys = keys.map((k) => `${q(rel.cols[k.index]!.name)} ${k.dir.toUpperCase()} NULLS LAST`);
+    const sqlKeys = keys.map((k) => `${q(rel.cols[k.index]!.name)} ${k.dir.toUpperCase()} NULLS ${k.nulls.toUpperCase()}`);
     let src = `${rel.src}\n  .${m}(${args.map((a) => a.src).join(', ')})`;
     let sql = `SELECT * FROM (${rel.sql}) AS ${this.alias()} ORDER BY ${sqlKeys.join(', ')}`;
     if (limit !== undefined) {
