@@ -10,6 +10,7 @@ import type { Accumulator, Evaluator, Row } from '../expr/registry.js';
 import { toAttribute } from '../plan/output.js';
 import { canonicalKey } from '../util/value-equality.js';
 import { exprList } from './describe.js';
+import { mergeSessions, sessionKeyIndex, type Session } from './session-window.js';
 import type { ExecContext, PhysicalOperator } from './operator.js';
 
 export interface AggregateSlot {
@@ -130,6 +131,8 @@ export class HashAggregateExec implements PhysicalOperator {
   }
   execute(ctx: ExecContext): Row[] {
     const agg = compileAggregation(this.grouping, this.aggregateExprs, this.child.output, ctx.compile);
+    const si = sessionKeyIndex(this.grouping);
+    if (si >= 0) return aggregateSessions(agg, si, this.child.execute(ctx));
     const groups = new Map<string, { values: unknown[]; states: unknown[] }>();
     for (const row of this.child.execute(ctx)) {
       const values = agg.groupKey.map((f) => f(row));
@@ -147,4 +150,29 @@ export class HashAggregateExec implements PhysicalOperator {
     }
     return [...groups.values()].map((g) => agg.result(g.values, g.states));
   }
+}
+
+/** Batch session-window aggregation: per key, each row's session, merged when they overlap. */
+function aggregateSessions(agg: CompiledAggregation, si: number, rows: readonly Row[]): Row[] {
+  const byKey = new Map<string, { values: unknown[]; sessions: Session[] }>();
+  for (const row of rows) {
+    const values = agg.groupKey.map((f) => f(row));
+    const [start, end] = values[si] as [number, number];
+    values[si] = null;
+    const key = canonicalKey(values);
+    let g = byKey.get(key);
+    if (!g) byKey.set(key, (g = { values, sessions: [] }));
+    const states = agg.slots.map((s) => s.accumulator.init());
+    updateStates(agg.slots, states, row);
+    g.sessions.push({ start, end, states });
+  }
+  const out: Row[] = [];
+  for (const g of byKey.values()) {
+    for (const s of mergeSessions(g.sessions, agg.slots)) {
+      const values = [...g.values];
+      values[si] = [s.start, s.end];
+      out.push(agg.result(values, s.states));
+    }
+  }
+  return out;
 }

@@ -1,6 +1,8 @@
 import type { Expr } from './ast.js';
 
 export const WATERMARK_DELAY_KEY = 'spark.watermarkDelayMs';
+/** Marks the session_window column of a session-window aggregation. */
+export const SESSION_WINDOW_KEY = 'rivulet.sessionWindow';
 
 /**
  * The event-time marker an expression carries (Spark keeps it through aliases, `window(...)` over

@@ -17,7 +17,7 @@ import {
 import { canCast } from '../expr/cast.js';
 import { argsOf, resolveContextFor, typeOf } from '../expr/compile.js';
 import { lookupFunction } from '../expr/functions/index.js';
-import { eventTimeMetadata } from '../expr/event-time.js';
+import { eventTimeMetadata, SESSION_WINDOW_KEY } from '../expr/event-time.js';
 import { exprToSql } from '../expr/sql-render.js';
 import { durationToMicros } from '../types/interval.js';
 import {
@@ -233,12 +233,40 @@ class Analyzer {
     return rebuild(replaced, gen);
   }
 
+  /**
+   * Spark's SessionWindowing: `session_window(t, gap)` in a grouping becomes a `session_window`
+   * column (each event's own session `[t, t + gap)`, marked as the session key and carrying the
+   * event-time marker) computed below the aggregation; rows without a session are removed. The
+   * aggregation then merges each key's overlapping sessions.
+   */
+  #withSessionWindow(child: LogicalPlan, grouping: readonly Expr[], aggs: readonly Expr[]): { child: LogicalPlan; grouping: Expr[]; aggs: Expr[] } | undefined {
+    const calls: CallExpr[] = [];
+    for (const g of grouping) collect(g, (x) => x.kind === 'call' && x.name === 'session_window', calls);
+    if (calls.length === 0) return undefined;
+    const first = calls[0]!;
+    if (calls.some((c) => semanticKey(c) !== semanticKey(first))) {
+      throw new RivuletError('MULTIPLE_TIME_TRAVEL_SPEC', 'Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.');
+    }
+    const gap = first.args[1]!;
+    const gapArg: Expr = gap.kind === 'literal' && typeof gap.value === 'string' ? { kind: 'literal', value: durationToMicros(gap.value), dataType: 'long' } : gap;
+    const call: CallExpr = { ...first, args: [first.args[0]!, gapArg] };
+    const metadata = { ...(eventTimeMetadata(first.args[0]!) ?? {}), [SESSION_WINDOW_KEY]: true };
+    const alias: Expr = { kind: 'alias', name: 'session_window', exprId: newExprId(), child: call, metadata };
+    const projected: LogicalPlan = { node: 'Project', id: newPlanId(), child, projectList: [...outputOf(child), alias] };
+    const attr = outputOf(projected).at(-1)!;
+    const filtered: LogicalPlan = { node: 'Filter', id: newPlanId(), child: projected, condition: { kind: 'call', name: 'isnotnull', args: [attr] } };
+    const swap = (e: Expr): Expr => replace(e, (x) => (x.kind === 'call' && x.name === 'session_window' ? attr : undefined));
+    return { child: filtered, grouping: grouping.map(swap), aggs: aggs.map(swap) };
+  }
+
   #aggregate(id: number, child: LogicalPlan, grouping: readonly Expr[], aggs: readonly Expr[]): LogicalPlan {
     const scope = new Scope(child, this.#opts);
     // Spark strips aliases from grouping expressions; the output list carries the names.
     const groupingExprs = grouping.map((g) => unalias(this.expr(g, scope)));
     const aggregateExprs = aggs.flatMap((e) => this.#expandStar(e, scope)).map((e) => this.named(e, scope));
     for (const e of aggregateExprs) checkGrouped(e, groupingExprs);
+    const session = this.#withSessionWindow(child, groupingExprs, aggregateExprs);
+    if (session) return this.#aggregate(id, session.child, session.grouping, session.aggs);
     const node: LogicalPlan = { node: 'Aggregate', id, child, groupingExprs, aggregateExprs };
     return this.#withWindows(node, [...groupingExprs, ...aggregateExprs], (exprs, c) => ({
       node: 'Aggregate',

@@ -6,6 +6,7 @@
 import { RivuletError } from '../errors.js';
 import { someExpr } from '../expr/ast.js';
 import { isEventTimeAttr } from '../exec/streaming/event-time.js';
+import { sessionKeyIndex } from '../exec/session-window.js';
 import { findPlan, isStreamingPlan, type LogicalPlan } from './logical.js';
 import { outputOf } from './output.js';
 import type { OutputMode } from './output-mode.js';
@@ -27,8 +28,8 @@ function checkAggregate(n: LogicalPlan & { node: 'Aggregate' }, mode: OutputMode
   if (hasDistinct && !conf.allowDistinctAggregation) {
     fail('Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.');
   }
-  if (n.groupingExprs.some((g) => someExpr(g, (x) => x.kind === 'call' && x.name === 'session_window'))) {
-    fail('session_window() arrives with session-window support; use window() for now.', 'UNSUPPORTED_FEATURE.SESSION_WINDOW');
+  if (sessionKeyIndex(n.groupingExprs) >= 0 && mode === 'update') {
+    fail('Update output mode not supported for session window on streaming DataFrames/DataSets');
   }
   if (mode === 'append' && !n.groupingExprs.some(isEventTimeAttr)) {
     fail(

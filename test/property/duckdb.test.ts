@@ -86,13 +86,20 @@ async function runCase(g: fc.GeneratorValue, shape: Shape): Promise<void> {
   } catch (e) {
     return fail(`rivulet collect() threw ${errorText(e)}`, rel, undefined, duckRows);
   }
+  // collect() suffixes repeated names (a self-join's `k0, k0` become keys `k0, k0_2`).
+  const seen = new Map<string, number>();
+  const rowKeys = names.map((n) => {
+    const k = (seen.get(n) ?? 0) + 1;
+    seen.set(n, k);
+    return k === 1 ? n : `${n}_${k}`;
+  });
   let engine: Norm[][];
   try {
     engine = normalizeRows(
       rows.map((r) => {
         const keys = Object.keys(r);
-        if (JSON.stringify(keys) !== JSON.stringify(names)) throw new NormalizeError(`row keys ${JSON.stringify(keys)}`);
-        return names.map((n) => r[n]);
+        if (JSON.stringify(keys) !== JSON.stringify(rowKeys)) throw new NormalizeError(`row keys ${JSON.stringify(keys)}, expected ${JSON.stringify(rowKeys)}`);
+        return rowKeys.map((n) => r[n]);
       }),
       rel.cols,
       'rivulet',

@@ -8,14 +8,16 @@
  *    removed silently;
  *  - append: groups at or before the eviction watermark are emitted once and removed.
  */
+import { RivuletError } from '../../errors.js';
 import type { AttributeExpr, Expr } from '../../expr/ast.js';
 import type { Row } from '../../expr/registry.js';
 import { toAttribute } from '../../plan/output.js';
 import { canonicalKey } from '../../util/value-equality.js';
-import { compileAggregation, updateStates } from '../aggregate.js';
+import { compileAggregation, updateStates, type CompiledAggregation } from '../aggregate.js';
+import { mergeSessions, sessionKeyIndex, type Session } from '../session-window.js';
 import { exprList } from '../describe.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
-import { isStreamingContext } from './context.js';
+import { isStreamingContext, type StreamingExecContext } from './context.js';
 import { isAtOrBefore, isEventTimeAttr } from './event-time.js';
 
 interface GroupState {
@@ -47,6 +49,8 @@ export class StatefulAggregateExec implements PhysicalOperator {
   execute(ctx: ExecContext): Row[] {
     if (!isStreamingContext(ctx)) throw new Error('StatefulAggregateExec needs a streaming context');
     const agg = compileAggregation(this.grouping, this.aggregateExprs, this.child.output, ctx.compile);
+    const si = sessionKeyIndex(this.grouping);
+    if (si >= 0) return this.#sessions(ctx, agg, si);
     const store = ctx.store(this.operatorId);
     const mode = ctx.outputMode;
     const et = this.eventTimeKey;
@@ -92,4 +96,70 @@ export class StatefulAggregateExec implements PhysicalOperator {
     }
     return out;
   }
+
+  /**
+   * Session windows (Spark's SessionWindowStateStoreRestore/SaveExec): state holds one row per
+   * session; new events open `[t, t + gap)` sessions that merge with the key's stored ones.
+   * Append emits a session once its end is at or before the watermark; complete emits all.
+   */
+  #sessions(ctx: StreamingExecContext, agg: CompiledAggregation, si: number): Row[] {
+    if (this.grouping.length === 1) {
+      throw new RivuletError('_LEGACY_ERROR_TEMP_3068', 'Global aggregation with session window in streaming query is not supported.');
+    }
+    const store = ctx.store(this.operatorId);
+    const mode = ctx.outputMode;
+    const lateUs = ctx.lateEventsWatermarkMs(this.operatorId) * 1000;
+    const fresh = new Map<string, { values: unknown[]; sessions: Session[] }>();
+    for (const row of this.child.execute(ctx)) {
+      const values = agg.groupKey.map((f) => f(row));
+      const [start, end] = values[si] as [number, number];
+      if (mode === 'append' && end <= lateUs) {
+        ctx.metrics(this.operatorId).numRowsDroppedByWatermark++;
+        continue;
+      }
+      values[si] = null;
+      const key = canonicalKey(values);
+      let g = fresh.get(key);
+      if (!g) fresh.set(key, (g = { values, sessions: [] }));
+      const states = agg.slots.map((s) => s.accumulator.init());
+      updateStates(agg.slots, states, row);
+      g.sessions.push({ start, end, states });
+    }
+    const stored = new Map<string, [string, SessionState][]>();
+    for (const [k, v] of store.entries()) {
+      const s = v as SessionState;
+      let list = stored.get(s.ok);
+      if (!list) stored.set(s.ok, (list = []));
+      list.push([k, s]);
+    }
+    for (const [ok, g] of fresh) {
+      const old = stored.get(ok) ?? [];
+      const merged = mergeSessions([...old.map(([, s]) => ({ start: s.w[0], end: s.w[1], states: s.s })), ...g.sessions], agg.slots);
+      for (const [k] of old) store.remove(k);
+      for (const m of merged) store.put(`${ok}|${m.start}`, { ok, k: g.values, w: [m.start, m.end], s: m.states } satisfies SessionState);
+    }
+    const result = (s: SessionState): Row => {
+      const values = [...s.k];
+      values[si] = s.w;
+      return agg.result(values, s.s);
+    };
+    if (mode === 'complete') return [...store.entries()].map(([, v]) => result(v as SessionState));
+    const evictUs = ctx.evictionWatermarkMs(this.operatorId) * 1000;
+    const out: Row[] = [];
+    const expired: [string, SessionState][] = [];
+    for (const [k, v] of store.entries()) if ((v as SessionState).w[1] <= evictUs) expired.push([k, v as SessionState]);
+    for (const [k, s] of expired) {
+      out.push(result(s));
+      store.remove(k);
+    }
+    return out;
+  }
+}
+
+interface SessionState {
+  /** The key without the session, canonical. */
+  readonly ok: string;
+  readonly k: unknown[];
+  readonly w: [number, number];
+  readonly s: unknown[];
 }

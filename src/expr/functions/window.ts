@@ -3,7 +3,9 @@
  * `window_expand` (Spark's TimeWindowing rule): a tumbling window yields one struct per row, a
  * sliding one up to ceil(size / slide) structs, keeping only windows with start <= t < end.
  */
-import { structField, structType, type DataType, type StructType } from '../../types/data-types.js';
+import { RivuletError } from '../../errors.js';
+import { structField, structType, type CalendarInterval, type DataType, type StructType } from '../../types/data-types.js';
+import { durationToMicros } from '../../types/interval.js';
 import type { ScalarFunction } from '../registry.js';
 
 export const WINDOW_STRUCT: StructType = structType([
@@ -80,4 +82,40 @@ const windowTime: ScalarFunction = {
   },
 };
 
-export const windowFunctions: readonly ScalarFunction[] = [windowExpand, windowFn, windowTime];
+/** A session gap value in µs: a number (µs, from a literal), a duration string or an interval. */
+function gapMicros(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return durationToMicros(v);
+  const i = v as CalendarInterval;
+  if (i.months !== 0) throw new RivuletError('INVALID_PARAMETER_VALUE', 'A session window gap cannot be measured in months.');
+  return i.days * 86_400_000_000 + i.micros;
+}
+
+/**
+ * `session_window(t, gap)`: the session an event opens, `[t, t + gap)` (null when the gap is
+ * not positive: Spark removes such rows). The aggregation merges overlapping sessions per key.
+ */
+const sessionWindow: ScalarFunction = {
+  kind: 'scalar',
+  name: 'session_window',
+  minArgs: 2,
+  maxArgs: 2,
+  resolve: (args, ctx) => {
+    const t = args[0]!.dataType;
+    if (t !== 'timestamp') ctx.mismatch('the first parameter of session_window must be a TIMESTAMP column');
+    const g = args[1]!.dataType;
+    if (g !== 'string' && g !== 'interval' && g !== 'long' && g !== 'integer') ctx.mismatch('the gap of session_window must be a duration string or an interval');
+    return { dataType: WINDOW_STRUCT, nullable: true };
+  },
+  compile([t, gap]) {
+    const [ft, fg] = [t!, gap!];
+    return (row) => {
+      const g = gapMicros(fg(row));
+      if (!(g > 0)) return null;
+      const ts = ft(row) as number;
+      return [ts, ts + g];
+    };
+  },
+};
+
+export const windowFunctions: readonly ScalarFunction[] = [windowExpand, windowFn, windowTime, sessionWindow];

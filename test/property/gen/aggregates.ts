@@ -1,9 +1,10 @@
 /**
  * Aggregate expressions with Spark's result types: count → long, sum(integral) → long,
- * sum(double) → double, avg → double, min/max keep the input type, countDistinct → long.
- * sum/avg only take "exact" inputs (integral, or doubles that are small multiples of 2^-k),
- * because Spark and DuckDB add in different orders and inexact doubles would then differ in
- * the last bits (and could be far apart after cancellation).
+ * sum(double) → double, avg/stddev/variance → double, min/max keep the input type,
+ * countDistinct → long. sum/avg/stddev/variance only take "exact" inputs (integral, or
+ * doubles that are small multiples of 2^-k): Spark and DuckDB add in different orders, and
+ * inexact doubles would then differ in the last bits (and be far apart after cancellation).
+ * first/last/collect_* are left out: their result depends on the row order.
  */
 import { F } from '../../../src/index.js';
 import type { Chooser } from './chooser.js';
@@ -24,35 +25,65 @@ function exactNum(ch: Chooser, eg: ExprGen): Ex {
   return cols.length ? colRef(ch.pick(cols)) : literal(ch, 'int');
 }
 
+const long = (col: Ex['col'], sql: string, ssql: string, src: string): Ex => ({ col, sql, ssql, src, ty: 'long', mag: SUM_ROWS, den: 0, exact: true });
+
+export function countStar(): Ex {
+  return long(F.count('*'), 'count(*)', 'count(*)', "F.count('*')");
+}
+
 export function genAgg(ch: Chooser, eg: ExprGen): Ex {
-  const kind = ch.pick(['countStar', 'count', 'sum', 'avg', 'min', 'max', 'countDistinct'] as const);
-  const long = (col: Ex['col'], sql: string, src: string): Ex => ({ col, sql, src, ty: 'long', mag: SUM_ROWS, den: 0, exact: true });
+  const kind = ch.pick(['countStar', 'count', 'sum', 'avg', 'min', 'max', 'countDistinct', 'sumDistinct', 'moment'] as const);
   switch (kind) {
     case 'countStar':
-      return long(F.count('*'), 'count(*)', "F.count('*')");
+      return countStar();
     case 'count': {
       const x = eg.any(1);
       const a = argOf(ch, x);
-      return long(F.count(a.v), `count(${x.sql})`, `F.count(${a.src})`);
+      return long(F.count(a.v), `count(${x.sql})`, `count(${x.ssql})`, `F.count(${a.src})`);
     }
-    case 'sum': {
+    case 'sum':
+    case 'sumDistinct': {
       const x = exactNum(ch, eg);
       const a = argOf(ch, x);
       const ty = x.ty === 'double' ? 'double' : 'long';
       const mag = x.mag * SUM_ROWS;
-      return { col: F.sum(a.v), sql: `sum(${x.sql})`, src: `F.sum(${a.src})`, ty, mag, den: x.den, exact: ty !== 'double' || mag * 2 ** x.den <= EXACT_BOUND };
+      const exact = ty !== 'double' || mag * 2 ** x.den <= EXACT_BOUND;
+      const d = kind === 'sumDistinct' ? 'DISTINCT ' : '';
+      const col = kind === 'sumDistinct' ? F.sumDistinct(a.v) : F.sum(a.v);
+      return { col, sql: `sum(${d}${x.sql})`, ssql: `sum(${d}${x.ssql})`, src: `F.${kind}(${a.src})`, ty, mag, den: x.den, exact };
     }
     case 'avg': {
       const x = exactNum(ch, eg);
       const a = argOf(ch, x);
       const viaMean = ch.chance(0.2);
-      return { col: viaMean ? F.mean(a.v) : F.avg(a.v), sql: `avg(${x.sql})`, src: `F.${viaMean ? 'mean' : 'avg'}(${a.src})`, ty: 'double', mag: x.mag, den: 0, exact: false };
+      return {
+        col: viaMean ? F.mean(a.v) : F.avg(a.v),
+        sql: `avg(${x.sql})`,
+        ssql: `${viaMean ? 'mean' : 'avg'}(${x.ssql})`,
+        src: `F.${viaMean ? 'mean' : 'avg'}(${a.src})`,
+        ty: 'double',
+        mag: x.mag,
+        den: 0,
+        exact: false,
+      };
+    }
+    case 'moment': {
+      // Sample variants are null on one row (Spark 3.1+ default), as in DuckDB.
+      const x = exactNum(ch, eg);
+      const a = argOf(ch, x);
+      const [api, spark, duck] = ch.pick([
+        ['stddev', 'stddev', 'stddev_samp'],
+        ['stddevPop', 'stddev_pop', 'stddev_pop'],
+        ['variance', 'variance', 'var_samp'],
+        ['varPop', 'var_pop', 'var_pop'],
+      ] as const);
+      return { col: F[api](a.v), sql: `${duck}(${x.sql})`, ssql: `${spark}(${x.ssql})`, src: `F.${api}(${a.src})`, ty: 'double', mag: Infinity, den: 0, exact: false };
     }
     case 'min':
     case 'max': {
       const x = eg.any(2);
       const a = argOf(ch, x);
-      return { ...x, col: F[kind](a.v), sql: `${kind}(${x.sql})`, src: `F.${kind}(${a.src})`, raw: undefined, mag: catOf(x.ty) === 'num' ? x.mag : 0 };
+      return { ...x, col: F[kind](a.v), sql: `${kind}(${x.sql})`, ssql: `${kind}(${x.ssql})`, src: `F.${kind}(${a.src})`, raw: undefined, mag: catOf(x.ty) === 'num' ? x.mag : 0 };
     }
     case 'countDistinct': {
       const x = eg.any(1);
@@ -62,11 +93,12 @@ export function genAgg(ch: Chooser, eg: ExprGen): Ex {
         return long(
           F.countDistinct(x.col, y.col),
           `count(DISTINCT CASE WHEN ${x.sql} IS NULL OR ${y.sql} IS NULL THEN NULL ELSE ROW(${x.sql}, ${y.sql}) END)`,
+          `count(DISTINCT ${x.ssql}, ${y.ssql})`,
           `F.countDistinct(${x.src}, ${y.src})`,
         );
       }
       const a = argOf(ch, x);
-      return long(F.countDistinct(a.v), `count(DISTINCT ${x.sql})`, `F.countDistinct(${a.src})`);
+      return long(F.countDistinct(a.v), `count(DISTINCT ${x.sql})`, `count(DISTINCT ${x.ssql})`, `F.countDistinct(${a.src})`);
     }
   }
 }

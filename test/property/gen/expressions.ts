@@ -523,15 +523,13 @@ export class ExprGen {
   #nullif(cat: Cat, d: number): Ex {
     const a = this.expr(cat, d);
     const b = this.#ch.chance(0.5) ? literal(this.#ch, cat === 'num' ? a.ty : cat) : this.expr(cat, d);
-    // Spark's nullif(a, b) is `if (a = b) null else a`, typed as a (after coercion with b).
-    const ty = catOf(a.ty) === 'num' ? widen(a.ty, b.ty) : a.ty;
+    // Spark's nullif(a, b) is `if (a = b) null else a`: a's type (only the comparison is widened).
     return {
       ...a,
       col: F.nullif(a.col, b.col),
-      sql: `NULLIF(CAST(${a.sql} AS ${DUCK_TYPE[ty]}), ${b.sql})`,
+      sql: `CASE WHEN ${a.sql} = ${b.sql} THEN NULL ELSE ${a.sql} END`,
       ssql: `nullif(${a.ssql}, ${b.ssql})`,
       src: `F.nullif(${a.src}, ${b.src})`,
-      ty,
       raw: undefined,
     };
   }

@@ -3,9 +3,9 @@
  * SQL + API source text) out of the steps in relations.ts.
  */
 import { F } from '../../../src/index.js';
-import { genAgg } from './aggregates.js';
+import { countStar, genAgg } from './aggregates.js';
 import type { Chooser } from './chooser.js';
-import { ExprGen, colRef, type Ex } from './expressions.js';
+import { ExprGen, colRef, sparkIdent, viaExpr, type Ex } from './expressions.js';
 import { JOIN_HOWS, RelBuilder, type Rel, type SelItem, type SortKey } from './relations.js';
 import { ALL_CATS, catOf, type Cat, type ColInfo } from './types.js';
 
@@ -43,7 +43,7 @@ export class QueryGen {
       case 'globalAgg':
         return this.globalAgg();
       case 'join':
-        return this.join();
+        return this.#ch.chance(0.15) ? this.selfJoin() : this.join();
       case 'usingJoin':
         return this.usingJoin();
       case 'union':
@@ -73,7 +73,7 @@ export class QueryGen {
     const p = eg.bool(depth);
     if (!this.#ch.chance(0.4)) return p;
     const q = eg.bool(depth - 1);
-    return { ...p, col: p.col.or(q.col), sql: `(${p.sql} OR ${q.sql})`, src: `${p.src}.or(${q.src})` };
+    return { ...p, col: p.col.or(q.col), sql: `(${p.sql} OR ${q.sql})`, ssql: `(${p.ssql} OR ${q.ssql})`, src: `${p.src}.or(${q.src})` };
   }
 
   /** A base relation, maybe filtered, maybe with a computed column. */
@@ -136,7 +136,7 @@ export class QueryGen {
     }
     let out: Rel;
     if (ch.chance(0.15)) {
-      out = rb.aggregate(input, keys, [{ ex: genCountStar(), name: 'count' }], true);
+      out = rb.aggregate(input, keys, [{ ex: countStar(), name: 'count' }], true);
     } else {
       const aggs = Array.from({ length: ch.int(1, 4) }, () => ({ ex: genAgg(ch, eg), name: rb.fresh('s') }));
       out = rb.aggregate(input, keys, aggs);
@@ -190,6 +190,7 @@ export class QueryGen {
       const e: Ex = {
         col: nullSafe ? lcol.eqNullSafe(rcol) : lcol.eq(rcol),
         sql: nullSafe ? `("${lc.name}" IS NOT DISTINCT FROM "${rc.name}")` : `("${lc.name}" = "${rc.name}")`,
+        ssql: `(${sparkIdent(lc.name)} ${nullSafe ? '<=>' : '='} ${sparkIdent(rc.name)})`,
         src: `${ls}.${nullSafe ? 'eqNullSafe' : 'eq'}(${rs})`,
         ty: 'boolean',
         mag: 0,
@@ -199,8 +200,18 @@ export class QueryGen {
       cond = cond ? andEx(cond, e) : e;
     }
     if (ch.chance(0.3)) cond = andEx(cond!, this.#gen([...l.cols, ...r.cols]).bool(2));
+    if (ch.chance(0.15)) cond = viaExpr(cond!);
     const out = this.#rb.join(l, r, ch.pick(JOIN_HOWS), cond!);
     return this.#post(out);
+  }
+
+  /** `t.alias('l').join(t.alias('r'), F.col('l.k').eq(F.col('r.k')), how)`: repeated output names. */
+  selfJoin(): Rel {
+    const ch = this.#ch;
+    const base = this.#maybeFilter(this.#base(), 0.3);
+    const keys = [base.cols[0]!];
+    if (ch.chance(0.3) && base.cols.length > 1) keys.push(ch.pick(base.cols.slice(1)));
+    return this.#rb.selfJoin(base, keys, ch.pick(JOIN_HOWS));
   }
 
   usingJoin(): Rel {
@@ -258,7 +269,9 @@ export class QueryGen {
 
   orderBy(): Rel {
     const ch = this.#ch;
-    const inner = this.build(ch.pick(['project', 'groupBy', 'join', 'union', 'distinct', 'filter', 'usingJoin'] as const));
+    const shape = ch.pick(['project', 'groupBy', 'join', 'union', 'distinct', 'filter', 'usingJoin'] as const);
+    // Not a self-join: sort keys are named, and a self-join repeats every name.
+    const inner = shape === 'join' ? this.join() : this.build(shape);
     const n = inner.cols.length;
     const total = ch.chance(0.25);
     const idx = total ? ch.shuffle(inner.cols.map((_, i) => i)) : ch.shuffle(inner.cols.map((_, i) => i)).slice(0, ch.int(1, Math.min(3, n)));
@@ -268,12 +281,8 @@ export class QueryGen {
   }
 }
 
-function genCountStar(): Ex {
-  return { col: F.count('*'), sql: 'count(*)', src: "F.count('*')", ty: 'long', mag: 1024, den: 0, exact: true };
-}
-
 function andEx(a: Ex, b: Ex): Ex {
-  return { ...a, col: a.col.and(b.col), sql: `(${a.sql} AND ${b.sql})`, src: `${a.src}.and(${b.src})` };
+  return { ...a, col: a.col.and(b.col), sql: `(${a.sql} AND ${b.sql})`, ssql: `(${a.ssql} AND ${b.ssql})`, src: `${a.src}.and(${b.src})` };
 }
 
 function samePair(ch: Chooser, ls: readonly ColInfo[], rs: readonly ColInfo[], ok: (a: ColInfo, b: ColInfo) => boolean): [ColInfo, ColInfo] | undefined {

@@ -5,7 +5,7 @@
  */
 import { F, type Column, type DataFrame } from '../../../src/index.js';
 import type { Chooser } from './chooser.js';
-import { colRef, type Ex } from './expressions.js';
+import { colRef, sparkIdent, type Ex } from './expressions.js';
 import type { TableSpec } from './tables.js';
 import { quoteIdent as q, widen, type ColInfo } from './types.js';
 
@@ -99,12 +99,21 @@ export class RelBuilder {
 
   filter(rel: Rel, pred: Ex): Rel {
     const m = this.ch.chance(0.3) ? 'where' : 'filter';
-    return this.#make(`${rel.src}\n  .${m}(${pred.src})`, `SELECT * FROM (${rel.sql}) AS ${this.alias()} WHERE ${pred.sql}`, rel.cols, () =>
-      rel.df[m](pred.col),
-    );
+    const sql = `SELECT * FROM (${rel.sql}) AS ${this.alias()} WHERE ${pred.sql}`;
+    if (this.ch.chance(0.2)) {
+      return this.#make(`${rel.src}\n  .${m}(${JSON.stringify(pred.ssql)})`, sql, rel.cols, () => rel.df[m](pred.ssql));
+    }
+    return this.#make(`${rel.src}\n  .${m}(${pred.src})`, sql, rel.cols, () => rel.df[m](pred.col));
   }
 
-  withColumn(rel: Rel, name: string, ex: Ex): Rel {
+  /** The expression as built, or (sometimes) parsed from its Spark SQL text. */
+  #maybeExpr(ex: Ex): { col: Column; src: string } {
+    return this.ch.chance(0.15) ? { col: F.expr(ex.ssql), src: `F.expr(${JSON.stringify(ex.ssql)})` } : { col: ex.col, src: ex.src };
+  }
+
+  withColumn(rel: Rel, name: string, exIn: Ex): Rel {
+    const e = this.#maybeExpr(exIn);
+    const ex = { ...exIn, col: e.col, src: e.src };
     const info: ColInfo = { name, ty: ex.ty, mag: ex.mag, den: ex.den, exact: ex.exact };
     const at = rel.cols.findIndex((c) => c.name === name);
     const cols = at >= 0 ? rel.cols.map((c, i) => (i === at ? info : c)) : [...rel.cols, info];
@@ -118,7 +127,8 @@ export class RelBuilder {
   #selArg(rel: Rel, it: SelItem): { v: Column | string; src: string } {
     if (it.kind === 'expr') {
       const how = this.ch.pick(['alias', 'as'] as const);
-      return { v: it.ex.col[how](it.name), src: `${it.ex.src}.${how}('${it.name}')` };
+      const e = this.#maybeExpr(it.ex);
+      return { v: e.col[how](it.name), src: `${e.src}.${how}('${it.name}')` };
     }
     const form = this.ch.pick(['string', 'F.col', 'df.col'] as const);
     if (form === 'string') return { v: it.col.name, src: `'${it.col.name}'` };
@@ -134,13 +144,14 @@ export class RelBuilder {
   }
 
   select(rel: Rel, items: readonly SelItem[]): Rel {
+    const sql = `SELECT ${items.map(RelBuilder.itemSql).join(', ')} FROM (${rel.sql}) AS ${this.alias()}`;
+    const cols = items.map(RelBuilder.itemInfo);
+    if (this.ch.chance(0.15)) {
+      const texts = items.map((it) => (it.kind === 'name' ? sparkIdent(it.col.name) : `${it.ex.ssql} AS ${sparkIdent(it.name)}`));
+      return this.#make(`${rel.src}\n  .selectExpr(${texts.map((t) => JSON.stringify(t)).join(', ')})`, sql, cols, () => rel.df.selectExpr(...texts));
+    }
     const args = items.map((it) => this.#selArg(rel, it));
-    return this.#make(
-      `${rel.src}\n  .select(${args.map((a) => a.src).join(', ')})`,
-      `SELECT ${items.map(RelBuilder.itemSql).join(', ')} FROM (${rel.sql}) AS ${this.alias()}`,
-      items.map(RelBuilder.itemInfo),
-      () => rel.df.select(...args.map((a) => a.v)),
-    );
+    return this.#make(`${rel.src}\n  .select(${args.map((a) => a.src).join(', ')})`, sql, cols, () => rel.df.select(...args.map((a) => a.v)));
   }
 
   /** groupBy(keys).agg(aggs); `df.agg(...)` without keys; `.count()` when asked and possible. */
@@ -154,8 +165,9 @@ export class RelBuilder {
     if (countForm) {
       return this.#make(`${rel.src}\n  ${grouped}.count()`, sql, cols, () => rel.df.groupBy(...keyArgs.map((a) => a.v)).count());
     }
-    const aggSrc = aggs.map((a) => `${a.ex.src}.alias('${a.name}')`).join(', ');
-    const aggCols = aggs.map((a) => a.ex.col.alias(a.name));
+    const aggArgs = aggs.map((a) => ({ e: this.#maybeExpr(a.ex), name: a.name }));
+    const aggSrc = aggArgs.map((a) => `${a.e.src}.alias('${a.name}')`).join(', ');
+    const aggCols = aggArgs.map((a) => a.e.col.alias(a.name));
     if (keys.length === 0 && this.ch.chance(0.5)) {
       return this.#make(`${rel.src}\n  .agg(${aggSrc})`, sql, cols, () => rel.df.agg(...aggCols));
     }
@@ -173,6 +185,30 @@ export class RelBuilder {
         : `SELECT * FROM (${l.sql}) AS ${a} ${SQL_JOIN[kind]} (${r.sql}) AS ${b} ON ${cond.sql}`;
     const cols = kind === 'semi' || kind === 'anti' ? l.cols : [...l.cols, ...r.cols];
     return this.#make(`(${l.src})\n  .join(${indent(r.src)}, ${cond.src}, '${how}')`, sql, cols, () => l.df.join(r.df, cond.col, how));
+  }
+
+  /** A self-join through aliases; the output repeats every column name (semi/anti: once). */
+  selfJoin(base: Rel, keys: readonly ColInfo[], how: JoinHow): Rel {
+    const kind = kindOf(how);
+    const a = this.alias();
+    const b = this.alias();
+    const on = keys.map((k) => `${a}.${q(k.name)} = ${b}.${q(k.name)}`).join(' AND ');
+    const sql =
+      kind === 'semi' || kind === 'anti'
+        ? `SELECT * FROM (${base.sql}) AS ${a} WHERE ${kind === 'anti' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM (${base.sql}) AS ${b} WHERE ${on})`
+        : `SELECT * FROM (${base.sql}) AS ${a} ${SQL_JOIN[kind]} (${base.sql}) AS ${b} ON ${on}`;
+    const cols = kind === 'semi' || kind === 'anti' ? base.cols : [...base.cols, ...base.cols];
+    const viaDfCol = this.ch.chance(0.4);
+    const condSrc = keys
+      .map((k) => (viaDfCol ? `l.col('${k.name}').eq(r.col('${k.name}'))` : `F.col('l.${k.name}').eq(F.col('r.${k.name}'))`))
+      .join(').and(');
+    const src = `(${base.src})\n  .alias('l').join(same.alias('r'), ${keys.length > 1 ? `(${condSrc})` : condSrc}, '${how}')`;
+    return this.#make(src, sql, cols, () => {
+      const l = base.df.alias('l');
+      const r = base.df.alias('r');
+      const conds = keys.map((k) => (viaDfCol ? l.col(k.name).eq(r.col(k.name)) : F.col(`l.${k.name}`).eq(F.col(`r.${k.name}`))));
+      return l.join(r, conds.reduce((x, y) => x.and(y)), how);
+    });
   }
 
   /**
