@@ -31,3 +31,4 @@ export type {
 } from './runtime/progress.js';
 export type { OutputMode } from './plan/output-mode.js';
 export { planToJSON, planFromJSON, planReplacer, planReviver } from './plan/serde.js';
+export type { ProtocolStep } from './runtime/micro-batch-execution.js';

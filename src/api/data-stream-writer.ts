@@ -1,10 +1,10 @@
 /** `df.writeStream`: configures the sink, output mode and trigger, then `start()`s the query. */
 import { RivuletError } from '../errors.js';
-import { openCheckpoint } from '../checkpoint/checkpoint.js';
+import { openCheckpoint } from '../checkpoint/locations.js';
 import { parseOutputMode, type OutputMode } from '../plan/output-mode.js';
 import { checkStreamingPlan } from '../plan/streaming-checks.js';
 import { SystemClock, type Clock } from '../runtime/clock.js';
-import { MicroBatchExecution } from '../runtime/micro-batch-execution.js';
+import { MicroBatchExecution, type ProtocolStep } from '../runtime/micro-batch-execution.js';
 import { StreamingQuery } from '../runtime/streaming-query.js';
 import { DEFAULT_TRIGGER, parseTrigger, type Trigger, type TriggerSpec } from '../runtime/trigger.js';
 import { ConsoleSink } from '../sinks/console-sink.js';
@@ -25,6 +25,11 @@ export interface StartOptions {
   readonly clock?: Clock;
   /** Run the query in a Worker (arrives with the workers issue). */
   readonly worker?: boolean;
+  /**
+   * Testing hook: called at each step of the micro-batch protocol. Throwing (or killing the
+   * process) there simulates a failure at that step; recovery tests use it.
+   */
+  readonly onProtocolStep?: (step: ProtocolStep, batchId: number) => void | Promise<void>;
 }
 
 export class DataStreamWriter {
@@ -107,7 +112,7 @@ export class DataStreamWriter {
     }
     const sink = this.#createSink();
     const clock = options.clock ?? new SystemClock();
-    const checkpoint = openCheckpoint(this.#options['checkpointLocation']);
+    const checkpoint = await openCheckpoint(this.#options['checkpointLocation']);
     const exec = new MicroBatchExecution({
       session,
       plan: df.plan,
@@ -118,6 +123,8 @@ export class DataStreamWriter {
       clock,
       name: this.#queryName,
       createSource: (leaf) => createSource(leaf.source.format, leaf.source.options, { clock }),
+      usesTemporaryCheckpoint: this.#options['checkpointLocation'] === undefined,
+      ...(options.onProtocolStep ? { onProtocolStep: options.onProtocolStep } : {}),
       events: {
         started: (e) => session.streams.post('onQueryStarted', e),
         progress: (p) => session.streams.post('onQueryProgress', { progress: p }),

@@ -3,19 +3,24 @@
  * order (DESIGN.md):
  *   1. offsets/N  — the source end offsets of batch N, plus the watermark, batch timestamp and
  *                   conf it runs with. Written BEFORE the batch runs (write-ahead).
- *   2. the batch runs, the sink stores it under id N, state stores commit version N.
+ *   2. the batch runs, the sink stores it under id N, state stores commit version N + 1
+ *      (state/<op>/<partition>/delta/N+1, and a snapshot every minDeltasForSnapshot versions).
  *   3. commits/N  — the batch is done. Written AFTER the sink and the state.
  * Recovery: last offsets L, last commit C. C == L: continue with L + 1. C == L - 1: re-run L with
  * exactly the logged offsets, watermark and timestamp.
- * Each entry carries a format version (`v`); an unknown version is a CHECKPOINT_VERSION_UNSUPPORTED
- * error, never silently read.
+ * Every entry is framed by checkpoint/entry-format.ts (version line + checksum) and stored in
+ * one key-value store (storage/kv.ts): memory, LevelDB or IndexedDB.
  */
-import { RivuletError } from '../errors.js';
 import type { Offset } from '../sources/source.js';
-import { MemoryStateBackend, type StateBackend } from '../state/state-store.js';
+import type { StateBackend } from '../state/state-store.js';
+import type { KVStore } from '../storage/kv.js';
+import { prefixRange } from '../storage/kv.js';
+import { decodeEntry, decodeText, encodeEntry, encodeText } from './entry-format.js';
 
 export const OFFSET_LOG_VERSION = 1;
 export const COMMIT_LOG_VERSION = 1;
+export const METADATA_VERSION = 1;
+export const STATE_ENTRY_VERSION = 1;
 
 export interface OffsetSeq {
   readonly v: number;
@@ -33,9 +38,12 @@ export interface CommitMetadata {
   readonly nextBatchWatermarkMs: number;
 }
 
+/** The query's identity and shape, checked when a query restarts on the checkpoint. */
 export interface QueryMetadata {
   readonly v: number;
   readonly id: string;
+  /** Stateful operators (kind and key/value schema), to detect an incompatible query. */
+  readonly operators?: readonly { readonly operatorId: number; readonly kind: string; readonly schema: string }[];
 }
 
 /** An append-only log of entries keyed by batch id (Spark's HDFSMetadataLog). */
@@ -56,79 +64,94 @@ export interface Checkpoint {
   readonly state: StateBackend;
   getMetadata(): Promise<QueryMetadata | undefined>;
   setMetadata(m: QueryMetadata): Promise<void>;
+  /** Releases the storage (the data stays). */
+  close(): Promise<void>;
 }
 
-export function checkVersion(kind: string, key: string, v: unknown, max: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new RivuletError('CHECKPOINT_CORRUPT', `The ${kind} entry ${key} has no valid format version.`);
-  }
-  if (v > max) {
-    throw new RivuletError(
-      'CHECKPOINT_VERSION_UNSUPPORTED',
-      `The ${kind} entry ${key} has format version v${v}, but this rivulet supports up to v${max}. It was written by a newer rivulet; upgrade to read it.`,
-    );
-  }
+/** Batch ids and versions as fixed-width keys, so key order is numeric order. */
+export function pad(n: number): string {
+  return String(n).padStart(16, '0');
 }
 
-class MemoryLog<T extends { v: number }> implements MetadataLog<T> {
-  readonly #entries = new Map<number, string>();
+class KVLog<T> implements MetadataLog<T> {
   constructor(
-    readonly kind: string,
-    readonly maxVersion: number,
+    readonly kv: KVStore,
+    readonly prefix: string,
+    readonly version: number,
   ) {}
+  #key(batchId: number): string {
+    return `${this.prefix}${pad(batchId)}`;
+  }
   async add(batchId: number, entry: T): Promise<boolean> {
-    if (this.#entries.has(batchId)) return false;
-    // Stored serialised, as a durable backend would, so no caller can mutate a logged entry.
-    this.#entries.set(batchId, JSON.stringify(entry));
+    const key = this.#key(batchId);
+    if ((await this.kv.get(key)) !== undefined) return false;
+    await this.kv.batch([{ type: 'put', key, value: encodeEntry(this.version, entry) }]);
     return true;
   }
   async get(batchId: number): Promise<T | undefined> {
-    const s = this.#entries.get(batchId);
-    if (s === undefined) return undefined;
-    const e = JSON.parse(s) as T;
-    checkVersion(this.kind, `${this.kind}/${batchId}`, e.v, this.maxVersion);
-    return e;
+    const key = this.#key(batchId);
+    const text = await this.kv.get(key);
+    return text === undefined ? undefined : decodeEntry<T>(key, text, this.version).value;
   }
   async getLatest(): Promise<{ batchId: number; entry: T } | undefined> {
-    if (this.#entries.size === 0) return undefined;
-    const batchId = Math.max(...this.#entries.keys());
-    return { batchId, entry: (await this.get(batchId))! };
+    for await (const [key, text] of this.kv.entries(prefixRange(this.prefix, { reverse: true, limit: 1 }))) {
+      return { batchId: Number(key.slice(this.prefix.length)), entry: decodeEntry<T>(key, text, this.version).value };
+    }
+    return undefined;
   }
   async purge(thresholdBatchId: number): Promise<void> {
-    for (const k of [...this.#entries.keys()]) if (k < thresholdBatchId) this.#entries.delete(k);
+    const dels: { type: 'del'; key: string }[] = [];
+    for await (const [key] of this.kv.entries({ gte: this.prefix, lt: this.#key(thresholdBatchId) })) dels.push({ type: 'del', key });
+    if (dels.length > 0) await this.kv.batch(dels);
   }
 }
 
-export class MemoryCheckpoint implements Checkpoint {
-  readonly offsets: MetadataLog<OffsetSeq> = new MemoryLog<OffsetSeq>('offsets', OFFSET_LOG_VERSION);
-  readonly commits: MetadataLog<CommitMetadata> = new MemoryLog<CommitMetadata>('commits', COMMIT_LOG_VERSION);
-  readonly state: StateBackend = new MemoryStateBackend();
-  #metadata: QueryMetadata | undefined;
-  constructor(readonly location: string) {}
+class KVStateBackend implements StateBackend {
+  constructor(readonly kv: KVStore) {}
+  #key(op: number, part: number, kind: 'delta' | 'snapshot', version: number): string {
+    return `state/${op}/${part}/${kind}/${pad(version)}`;
+  }
+  async putChangelog(op: number, part: number, version: number, entry: string): Promise<void> {
+    await this.kv.batch([{ type: 'put', key: this.#key(op, part, 'delta', version), value: encodeText(STATE_ENTRY_VERSION, entry) }]);
+  }
+  async getChangelog(op: number, part: number, version: number): Promise<string | undefined> {
+    const key = this.#key(op, part, 'delta', version);
+    const text = await this.kv.get(key);
+    return text === undefined ? undefined : decodeText(key, text, STATE_ENTRY_VERSION).json;
+  }
+  async putSnapshot(op: number, part: number, version: number, entries: string): Promise<void> {
+    await this.kv.batch([{ type: 'put', key: this.#key(op, part, 'snapshot', version), value: encodeText(STATE_ENTRY_VERSION, entries) }]);
+  }
+  async latestSnapshot(op: number, part: number, version: number): Promise<{ version: number; entries: string } | undefined> {
+    const prefix = `state/${op}/${part}/snapshot/`;
+    for await (const [key, text] of this.kv.entries({ gte: prefix, lt: this.#key(op, part, 'snapshot', version + 1), reverse: true, limit: 1 })) {
+      return { version: Number(key.slice(prefix.length)), entries: decodeText(key, text, STATE_ENTRY_VERSION).json };
+    }
+    return undefined;
+  }
+}
+
+export class KVCheckpoint implements Checkpoint {
+  readonly offsets: MetadataLog<OffsetSeq>;
+  readonly commits: MetadataLog<CommitMetadata>;
+  readonly state: StateBackend;
+  constructor(
+    readonly location: string,
+    readonly kv: KVStore,
+    readonly onClose: () => Promise<void> = async () => undefined,
+  ) {
+    this.offsets = new KVLog<OffsetSeq>(kv, 'offsets/', OFFSET_LOG_VERSION);
+    this.commits = new KVLog<CommitMetadata>(kv, 'commits/', COMMIT_LOG_VERSION);
+    this.state = new KVStateBackend(kv);
+  }
   async getMetadata(): Promise<QueryMetadata | undefined> {
-    return this.#metadata;
+    const text = await this.kv.get('metadata');
+    return text === undefined ? undefined : decodeEntry<QueryMetadata>('metadata', text, METADATA_VERSION).value;
   }
   async setMetadata(m: QueryMetadata): Promise<void> {
-    this.#metadata = m;
+    await this.kv.batch([{ type: 'put', key: 'metadata', value: encodeEntry(METADATA_VERSION, m) }]);
   }
-}
-
-// memory:// checkpoints live for the whole process and survive stop() (API.md).
-const memoryCheckpoints = new Map<string, MemoryCheckpoint>();
-let tempCounter = 0;
-
-/** Opens the checkpoint at `location`; without one, a fresh temporary in-memory checkpoint. */
-export function openCheckpoint(location: string | undefined): Checkpoint {
-  if (location === undefined) return new MemoryCheckpoint(`memory://temporary-${++tempCounter}`);
-  const m = /^memory:\/\/(.+)$/.exec(location);
-  if (m) {
-    let cp = memoryCheckpoints.get(m[1]!);
-    if (!cp) memoryCheckpoints.set(m[1]!, (cp = new MemoryCheckpoint(location)));
-    return cp;
+  close(): Promise<void> {
+    return this.onClose();
   }
-  throw new RivuletError(
-    'INVALID_CHECKPOINT_LOCATION',
-    `Unsupported checkpointLocation '${location}': this build supports memory://<name> (level:// and idb:// arrive with durable state).`,
-    { parameters: { option: 'checkpointLocation' } },
-  );
 }

@@ -4,7 +4,10 @@
  * operator. Stateful operators are numbered 0, 1, ... in top-down plan order, so the numbering
  * (and the state each one owns) is stable across restarts.
  */
-import type { AttributeExpr } from '../expr/ast.js';
+import type { AttributeExpr, Expr } from '../expr/ast.js';
+import { typeOf } from '../expr/compile.js';
+import { lookupFunction } from '../expr/functions/index.js';
+import { simpleString } from '../types/data-types.js';
 import type { PhysicalOperator } from '../exec/operator.js';
 import { LocalScanExec } from '../exec/scan.js';
 import { EventTimeWatermarkExec } from '../exec/streaming/event-time-watermark.js';
@@ -23,6 +26,8 @@ export interface StatefulOperatorInfo {
   /** Whether the watermark can evict this operator's state. */
   readonly evictsByWatermark: boolean;
   readonly description: string;
+  /** The state's key and value layout (checked on restart). */
+  readonly stateSchema: string;
 }
 
 /** Stateful nodes in top-down order: the operator ids. */
@@ -51,7 +56,14 @@ export function planIncremental(plan: LogicalPlan, inputs: ReadonlyMap<number, R
         case 'Aggregate': {
           const id = ids.get(p)!;
           const op = new StatefulAggregateExec(go(p.child), id, p.groupingExprs, p.aggregateExprs);
-          operators.push({ operatorId: id, kind: 'aggregate', operatorName: 'stateStoreSave', evictsByWatermark: op.eventTimeKey >= 0, description: op.describe() });
+          operators.push({
+            operatorId: id,
+            kind: 'aggregate',
+            operatorName: 'stateStoreSave',
+            evictsByWatermark: op.eventTimeKey >= 0,
+            description: op.describe(),
+            stateSchema: `key<${p.groupingExprs.map(typeName).join(',')}> value<${aggregateCalls(p.aggregateExprs)}>`,
+          });
           return op;
         }
         case 'Deduplicate': {
@@ -64,6 +76,7 @@ export function planIncremental(plan: LogicalPlan, inputs: ReadonlyMap<number, R
             operatorName: p.withinWatermark ? 'dedupeWithinWatermark' : 'dedupe',
             evictsByWatermark: op.evictsState,
             description: op.describe(),
+            stateSchema: `key<${keys.map(typeName).join(',')}>`,
           });
           return op;
         }
@@ -74,4 +87,20 @@ export function planIncremental(plan: LogicalPlan, inputs: ReadonlyMap<number, R
   );
   operators.sort((a, b) => a.operatorId - b.operatorId);
   return { physical, operators };
+}
+
+function typeName(e: Expr): string {
+  return simpleString(typeOf(e).dataType);
+}
+
+/** The aggregate calls an Aggregate keeps buffers for, as text (names and argument types). */
+function aggregateCalls(exprs: readonly Expr[]): string {
+  const out: string[] = [];
+  const visit = (e: Expr): void => {
+    if (e.kind === 'call' && lookupFunction(e.name)?.kind === 'aggregate') out.push(`${e.name}${e.distinct ? ' distinct' : ''}(${e.args.map(typeName).join(',')})`);
+    else if (e.kind === 'alias' || e.kind === 'cast') visit(e.child);
+    else if (e.kind === 'call') e.args.forEach(visit);
+  };
+  exprs.forEach(visit);
+  return out.join(',');
 }

@@ -43,8 +43,15 @@ export interface ExecutionConfig {
   readonly name: string | undefined;
   /** Builds the Source for a plan leaf (resolved by the runtime's source registry). */
   readonly createSource: (leaf: StreamingRelation) => Source;
+  /** Called at each step of the micro-batch protocol (crash and failure-injection tests). */
+  readonly onProtocolStep?: (step: ProtocolStep, batchId: number) => void | Promise<void>;
+  /** No checkpointLocation was given (a temporary in-memory one is used). */
+  readonly usesTemporaryCheckpoint?: boolean;
   readonly events: ExecutionEvents;
 }
+
+/** The points of the micro-batch protocol, in order (DESIGN.md). */
+export type ProtocolStep = 'beforeOffsetLog' | 'afterOffsetLog' | 'beforeSink' | 'afterSink' | 'afterStateCommit' | 'afterCommitLog';
 
 export interface ExecutionEvents {
   started(e: { id: string; runId: string; name: string | null; timestamp: string }): void;
@@ -163,7 +170,14 @@ export class MicroBatchExecution {
     const cp = this.config.checkpoint;
     const meta = await cp.getMetadata();
     this.id = meta?.id ?? globalThis.crypto.randomUUID();
-    if (!meta) await cp.setMetadata({ v: 1, id: this.id });
+    const operators = this.#stateful.map((op) => ({ operatorId: op.operatorId, kind: op.kind, schema: op.stateSchema }));
+    if (meta?.operators) checkCompatible(cp.location, meta.operators, operators);
+    if (!meta || !meta.operators) await cp.setMetadata({ v: 1, id: this.id, operators });
+    if (this.config.usesTemporaryCheckpoint && this.#stateful.length > 0) {
+      const w = 'this stateful query has no checkpointLocation: it uses a temporary in-memory checkpoint, so its state is lost when the process ends. Set option("checkpointLocation", "level://..." | "idb://..." | "memory://...") to resume it.';
+      this.#status.warnings.push(w);
+      console.warn(`rivulet: ${w}`);
+    }
     this.#committed = this.#sources.map(() => null);
     await this.#recover();
     this.#active = true;
@@ -323,7 +337,9 @@ export class MicroBatchExecution {
       batchTimestampMs: this.#batchTimestampMs,
       conf: this.#loggedConf(),
     };
+    await this.#step('beforeOffsetLog');
     await this.config.checkpoint.offsets.add(this.#batchId, entry);
+    await this.#step('afterOffsetLog');
     const retain = this.config.session.conf.getNumber('rivulet.sql.streaming.minBatchesToRetain');
     if (this.#batchId - retain > 0) {
       await this.config.checkpoint.offsets.purge(this.#batchId - retain);
@@ -394,12 +410,16 @@ export class MicroBatchExecution {
     const rows = physical.execute(ctx);
     const out = outputOf(this.config.plan);
     const batch = this.config.session.dataFrameOf({ node: 'LocalRelation', id: this.config.plan.id, output: out, rows });
+    await this.#step('beforeSink');
     await this.config.sink.addBatch(this.#batchId, batch);
+    await this.#step('afterSink');
     timings['addBatch'] = nowMs() - a;
     const c = nowMs();
     for (const store of stores.values()) await store.commit();
+    await this.#step('afterStateCommit');
     this.#updateWatermark(eventTimeStats);
     await this.config.checkpoint.commits.add(this.#batchId, { v: COMMIT_LOG_VERSION, batchId: this.#batchId, nextBatchWatermarkMs: this.#nextWatermarkMs });
+    await this.#step('afterCommitLog');
     for (let i = 0; i < this.#sources.length; i++) {
       const end = this.#available[i];
       if (end !== null && end !== undefined) await this.#sources[i]!.source.commit(end);
@@ -510,6 +530,11 @@ export class MicroBatchExecution {
     };
   }
 
+  /** Fault-injection hook for crash tests (StartOptions.onProtocolStep). */
+  async #step(step: ProtocolStep): Promise<void> {
+    await this.config.onProtocolStep?.(step, this.#batchId);
+  }
+
   /** Resolves once every row available now is processed (Spark's processAllAvailable). */
   async processAllAvailable(): Promise<void> {
     const since = this.#triggerSeq;
@@ -566,6 +591,7 @@ export class MicroBatchExecution {
     this.#status = { ...this.#status, message: 'Stopped', isTriggerActive: false, isDataAvailable: false };
     for (const s of this.#sources) await s.source.stop().catch(() => undefined);
     await this.config.sink.close?.(this.#error).catch(() => undefined);
+    await this.config.checkpoint.close().catch(() => undefined);
     this.#terminated.next();
     this.#resolveTerminated();
     if (wasActive) this.config.events.terminated({ id: this.id, runId: this.runId, error: this.#error });
@@ -634,4 +660,31 @@ function checkWatermarkRedefinition(plan: LogicalPlan, allowMultiple: boolean): 
     planChildren(p).forEach(walk);
   };
   walk(plan);
+}
+
+/**
+ * A checkpoint written by a different query (other stateful operators, or the same operators
+ * over other state schemas) cannot be resumed (Spark's state metadata checks).
+ */
+function checkCompatible(
+  location: string,
+  stored: readonly { operatorId: number; kind: string; schema: string }[],
+  current: readonly { operatorId: number; kind: string; schema: string }[],
+): void {
+  const show = (ops: readonly { operatorId: number; kind: string }[]): string => ops.map((o) => `${o.operatorId}:${o.kind}`).join(', ') || 'none';
+  if (stored.length !== current.length || stored.some((s, i) => s.kind !== current[i]!.kind || s.operatorId !== current[i]!.operatorId)) {
+    throw new RivuletError(
+      'STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA',
+      `The streaming query's stateful operators do not match the checkpoint at ${location}: the checkpoint has [${show(stored)}], this query has [${show(current)}]. Use a new checkpointLocation for a changed query.`,
+    );
+  }
+  stored.forEach((s, i) => {
+    const c = current[i]!;
+    if (s.schema !== c.schema) {
+      throw new RivuletError(
+        'STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE',
+        `The state schema of stateful operator ${c.operatorId} (${c.kind}) changed since the checkpoint at ${location} was written: it was ${s.schema}, now ${c.schema}. Use a new checkpointLocation.`,
+      );
+    }
+  });
 }

@@ -109,6 +109,13 @@ async function runCase(g: fc.GeneratorValue, shape: Shape): Promise<void> {
   }
   const diff = compareResults(engine, duckRows, rel.cols, rel.order);
   if (diff !== undefined) fail(diff, rel, engine, duckRows);
+  let count: number;
+  try {
+    count = await rel.df.count();
+  } catch (e) {
+    return fail(`rivulet count() threw ${errorText(e)}`, rel, engine, duckRows);
+  }
+  if (count !== duckRows.length) fail(`count() returned ${count}, DuckDB has ${duckRows.length} rows`, rel, engine, duckRows);
 }
 
 describe(`rivulet vs DuckDB on random queries (RIVULET_SEED=${SEED})`, () => {

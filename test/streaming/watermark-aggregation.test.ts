@@ -205,8 +205,10 @@ describe('streaming aggregation without watermark (StreamingAggregationSuite)', 
   it('warns that an update aggregation without a watermark keeps state forever', async () => {
     const mem = spark.memoryStream('value INT');
     const q = await mem.toDF().groupBy('value').count().writeStream.format('noop').outputMode('update').start();
-    expect(q.status.warnings).toHaveLength(1);
-    expect(q.status.warnings[0]).toContain('aggregation');
+    // One for the unbounded aggregation state, one for the temporary (in-memory) checkpoint.
+    expect(q.status.warnings).toHaveLength(2);
+    expect(q.status.warnings[0]).toContain('(aggregation) can never evict state');
+    expect(q.status.warnings[1]).toContain('temporary in-memory checkpoint');
     await q.stop();
   });
 });

@@ -348,7 +348,7 @@ export class ExprGen {
         const a = this.expr('num', d);
         if (!(a.mag < 2 ** 52)) return a;
         const f = ch.pick(['floor', 'ceil'] as const);
-        return { col: F[f](a.col), sql: `CAST(${f}(${a.sql}) AS BIGINT)`, ssql: `${f}(${a.ssql})`, src: `F.${f}(${a.src})`, ty: 'long', mag: a.mag + 1, den: 0, exact: true };
+        return { col: F[f](a.col), sql: `CAST(${f}(${a.sql}) + 1 AS BIGINT)`, ssql: `${f}(${a.ssql})`, src: `F.${f}(${a.src})`, ty: 'long', mag: a.mag + 1, den: 0, exact: true };
       }
       case 'round': {
         const a = this.expr('num', d);
@@ -742,8 +742,9 @@ export class ExprGen {
         const a = this.expr('string', d);
         const b = ch.chance(0.7) ? literal(ch, 'string') : this.expr('string', d);
         const bv = arg(ch, b);
+        // The casts keep DuckDB's binder from choking on constant-folded NULL arguments.
         const duckFn = { contains: 'contains', startswith: 'starts_with', endswith: 'ends_with' }[m];
-        return nonNumeric('boolean', { col: a.col[m](bv.v), sql: `${duckFn}(${a.sql}, ${b.sql})`, ssql: `${m}(${a.ssql}, ${b.ssql})`, src: `${a.src}.${m}(${bv.src})` });
+        return nonNumeric('boolean', { col: a.col[m](bv.v), sql: `${duckFn}(CAST(${a.sql} AS VARCHAR), CAST(${b.sql} AS VARCHAR))`, ssql: `${m}(${a.ssql}, ${b.ssql})`, src: `${a.src}.${m}(${bv.src})` });
       }
       case 'like': {
         const a = this.expr('string', d);

@@ -78,8 +78,10 @@ export class QueryGen {
 
   /** A base relation, maybe filtered, maybe with a computed column. */
   #prepared(): Rel {
+    const ch = this.#ch;
     let r = this.#maybeFilter(this.#base(), 0.4);
-    if (this.#ch.chance(0.3)) r = this.#rb.withColumn(r, this.#rb.fresh('x'), this.#gen(r.cols).any(2));
+    if (ch.chance(0.3)) r = this.#rb.withColumn(r, this.#rb.fresh('x'), this.#gen(r.cols).any(2));
+    if (ch.chance(0.1)) r = this.#rb.cache(r);
     return r;
   }
 
@@ -112,6 +114,10 @@ export class QueryGen {
       const name = replace ? ch.pick(r.cols).name : this.#rb.fresh('x');
       r = this.#rb.withColumn(r, name, this.#gen(r.cols).any(3));
     }
+    if (ch.chance(0.15)) r = this.#rb.cache(r);
+    if (ch.chance(0.2) && r.cols.length > 1) r = this.#rb.drop(r, ch.subset(r.cols, 1, r.cols.length - 1).map((c) => c.name));
+    if (ch.chance(0.2)) r = this.#rb.rename(r, ch.pick(r.cols).name, this.#rb.fresh('r'));
+    if (ch.chance(0.2)) return this.#maybeFilter(r, 0.5);
     r = this.#rb.select(r, this.#items(r, 1, 4, 3));
     return this.#maybeFilter(r, 0.3);
   }

@@ -106,6 +106,28 @@ export class RelBuilder {
     return this.#make(`${rel.src}\n  .${m}(${pred.src})`, sql, rel.cols, () => rel.df[m](pred.col));
   }
 
+  /** `cache()` changes nothing in the result (the plan is materialized once and reused). */
+  cache(rel: Rel): Rel {
+    return this.#make(`${rel.src}\n  .cache()`, rel.sql, rel.cols, () => rel.df.cache());
+  }
+
+  drop(rel: Rel, names: readonly string[]): Rel {
+    const cols = rel.cols.filter((c) => !names.includes(c.name));
+    const viaCol = this.ch.chance(0.3);
+    const args = viaCol ? names.map((n) => `F.col('${n}')`) : names.map((n) => `'${n}'`);
+    return this.#make(`${rel.src}\n  .drop(${args.join(', ')})`, `SELECT ${cols.map((c) => q(c.name)).join(', ')} FROM (${rel.sql}) AS ${this.alias()}`, cols, () =>
+      viaCol ? rel.df.drop(...names.map((n) => F.col(n))) : rel.df.drop(...names),
+    );
+  }
+
+  rename(rel: Rel, from: string, to: string): Rel {
+    const cols = rel.cols.map((c) => (c.name === from ? { ...c, name: to } : c));
+    const list = rel.cols.map((c) => (c.name === from ? `${q(from)} AS ${q(to)}` : q(c.name))).join(', ');
+    return this.#make(`${rel.src}\n  .withColumnRenamed('${from}', '${to}')`, `SELECT ${list} FROM (${rel.sql}) AS ${this.alias()}`, cols, () =>
+      rel.df.withColumnRenamed(from, to),
+    );
+  }
+
   /** The expression as built, or (sometimes) parsed from its Spark SQL text. */
   #maybeExpr(ex: Ex): { col: Column; src: string } {
     return this.ch.chance(0.15) ? { col: F.expr(ex.ssql), src: `F.expr(${JSON.stringify(ex.ssql)})` } : { col: ex.col, src: ex.src };
