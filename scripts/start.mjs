@@ -8,6 +8,7 @@
 // --batches N (stop after N batches; used by CI's smoke test).
 import { parseArgs } from 'node:util';
 import { Session, F, T } from '../dist/index.js';
+import { destroyLevelKV } from '../dist/node/index.js'; // also registers level:// checkpoints
 
 const { values: args } = parseArgs({
   options: {
@@ -15,8 +16,14 @@ const { values: args } = parseArgs({
     trigger: { type: 'string', default: '2 seconds' },
     batches: { type: 'string' },
     rows: { type: 'string', default: '10' },
+    fresh: { type: 'boolean', default: process.env.RIVULET_FRESH === '1' },
+    checkpoint: { type: 'string', default: '.rivulet/checkpoints/seed-pipeline' },
   },
 });
+
+// The query checkpoints to LevelDB: Ctrl-C and a second `npm start` resume where the first
+// stopped, with no batch repeated. --fresh (or RIVULET_FRESH=1) starts over.
+if (args.fresh) await destroyLevelKV(args.checkpoint);
 
 const spark = Session.builder().appName('seed-pipeline').getOrCreate();
 
@@ -54,6 +61,7 @@ const events = raw
   );
 
 const maxBatches = args.batches === undefined ? Infinity : Number(args.batches);
+let batchesThisRun = 0;
 
 spark.streams.addListener({
   onQueryProgress({ progress: p }) {
@@ -63,7 +71,7 @@ spark.streams.addListener({
         `watermark=${p.eventTime.watermark ?? '-'} stateRows=${s.numRowsTotal} droppedLate=${s.numRowsDroppedByWatermark} ` +
         `outputRows=${p.sink.numOutputRows} triggerMs=${p.durationMs.triggerExecution}`,
     );
-    if (p.batchId + 1 >= maxBatches) void shutdown('batch limit reached');
+    if (++batchesThisRun >= maxBatches) void shutdown('batch limit reached');
   },
 });
 
@@ -73,6 +81,7 @@ const query = await events.writeStream
   .option('truncate', 'false')
   .outputMode('update')
   .queryName('seed-pipeline')
+  .option('checkpointLocation', `level://${args.checkpoint}`)
   .trigger({ processingTime: args.trigger })
   .start();
 
@@ -89,7 +98,7 @@ async function shutdown(reason) {
 process.on('SIGINT', () => void shutdown('Ctrl-C'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-console.log(`rivulet seed pipeline running (query ${query.id}); Ctrl-C to stop.`);
+console.log(`rivulet seed pipeline running (query ${query.id}, checkpoint level://${args.checkpoint}); Ctrl-C to stop.`);
 await query.awaitTermination().catch((e) => {
   console.error(e);
   process.exitCode = 1;

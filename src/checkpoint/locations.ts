@@ -22,7 +22,9 @@ const openers = new Map<string, KVOpener>([
       const db = slash < 0 ? path : path.slice(0, slash);
       const sub = slash < 0 ? '' : path.slice(slash + 1);
       if (!db) throw new RivuletError('INVALID_CHECKPOINT_LOCATION', `idb://${path} names no database: use idb://<database>/<path>.`, { parameters: { option: 'checkpointLocation' } });
-      const kv = await openIdbKV(db);
+      // Strict durability: with relaxed, an OS crash can lose the newest offset-log entry while an
+      // external sink already holds that batch; the re-planned batch could then cover other rows.
+      const kv = await openIdbKV(db, 'kv', { durability: 'strict' });
       return sub ? prefixed(kv, `${sub}/`) : kv;
     },
   ],

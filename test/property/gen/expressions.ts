@@ -348,7 +348,7 @@ export class ExprGen {
         const a = this.expr('num', d);
         if (!(a.mag < 2 ** 52)) return a;
         const f = ch.pick(['floor', 'ceil'] as const);
-        return { col: F[f](a.col), sql: `CAST(${f}(${a.sql}) + 1 AS BIGINT)`, ssql: `${f}(${a.ssql})`, src: `F.${f}(${a.src})`, ty: 'long', mag: a.mag + 1, den: 0, exact: true };
+        return { col: F[f](a.col), sql: `CAST(${f}(${a.sql}) AS BIGINT)`, ssql: `${f}(${a.ssql})`, src: `F.${f}(${a.src})`, ty: 'long', mag: a.mag + 1, den: 0, exact: true };
       }
       case 'round': {
         const a = this.expr('num', d);

@@ -1,0 +1,27 @@
+import { it } from 'vitest';
+import { F, Session, T } from '../../src/index.js';
+it('edges', async () => {
+  const spark = Session.builder().getOrCreate();
+  const df = spark.createDataFrame([{ i: 2147483647, j: -2147483648, d: 0.0, n: -0.0, l: 5, s: 'a' }, { i: 1, j: 2, d: -1.5, n: 0.0, l: null, s: null }], T.fromDDL('i INT, j INT, d DOUBLE, n DOUBLE, l BIGINT, s STRING'));
+  const show = async (label: string, d: typeof df) => { try { console.log(label, JSON.stringify(await d.collect(), (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : Object.is(v, -0) ? '-0' : v)), JSON.stringify(d.schema.fields.map((f) => f.type))); } catch (e) { console.log(label, 'THREW', (e as Error).message); } };
+  await show('int+1', df.select(F.col('i').plus(1).alias('x'), F.col('i').multiply(F.col('i')).alias('y'), F.col('j').minus(1).alias('z'), F.col('j').negate().alias('w'), F.abs(F.col('j')).alias('v')));
+  await show('double->int', df.select(F.lit(1e10).cast('int').alias('a'), F.lit(-1e10).cast('long').alias('b'), F.lit(1e300).cast('long').alias('c'), F.lit(2.9).cast('int').alias('d'), F.lit(-2.9).cast('int').alias('e')));
+  await show('long->int', df.select(F.lit(5000000000).cast('int').alias('a')));
+  await show('nan', df.select(F.sqrt(F.col('d')).alias('a'), F.col('d').divide(0).alias('b'), F.lit(0.0).divide(F.lit(0.0)).alias('c')));
+  await show('neg0 group', df.groupBy('n').count());
+  await show('neg0 distinct', df.select('n').distinct());
+  await show('nan group', df.select(F.sqrt(F.lit(-1)).alias('x')).union(df.select(F.sqrt(F.lit(-2)).alias('x'))).groupBy('x').count());
+  await show('nan eq', df.select(F.sqrt(F.lit(-1)).eq(F.sqrt(F.lit(-2))).alias('e'), F.sqrt(F.lit(-1)).gt(1e308).alias('g')));
+  await show('nan sort', df.select(F.sqrt(F.col('d')).alias('x')).union(df.select(F.lit(1.0).alias('x'))).orderBy(F.desc('x')));
+  await show('sum int overflow', spark.createDataFrame([{ i: 2147483647 }, { i: 2147483647 }], T.fromDDL('i INT')).agg(F.sum('i').alias('s'), F.avg('i').alias('a')));
+  await show('string cast', df.select(F.col('d').cast('string').alias('a'), F.lit(1e21).cast('string').alias('b'), F.lit(0.1).cast('string').alias('c'), F.lit(1e-5).cast('string').alias('d'), F.lit(100.0).cast('string').alias('e'), F.lit(1.0e7).cast('string').alias('f')));
+  await show('str->int', df.select(F.lit(' 12 ').cast('int').alias('a'), F.lit('1.9').cast('int').alias('b'), F.lit('x').cast('int').alias('c'), F.lit('2147483648').cast('int').alias('d'), F.lit('').cast('int').alias('e')));
+  await show('ts cast', df.select(F.lit(new Date(-500)).cast('long').alias('a'), F.lit(new Date(-500)).cast('double').alias('b'), F.lit(1.5).cast('timestamp').alias('c'), F.lit(new Date(1500)).cast('string').alias('d')));
+  await show('round', df.select(F.round(F.lit(2.5)).alias('a'), F.round(F.lit(-2.5)).alias('b'), F.round(F.lit(1.005), 2).alias('c'), F.bround(F.lit(2.5)).alias('d'), F.round(F.lit(0.285), 2).alias('e')));
+  await show('upper unicode', df.select(F.upper(F.lit('ß')).alias('a'), F.length(F.lit('😀')).alias('b'), F.reverse(F.lit('a😀')).alias('c'), F.substring(F.lit('😀bc'), 2, 1).alias('d')));
+  await show('str cmp', df.select(F.lit('é').gt(F.lit('z')).alias('a'), F.lit('😀').gt(F.lit('\uffff')).alias('b')));
+  await show('mod', df.select(F.lit(-7).mod(3).alias('a'), F.lit(7).mod(-3).alias('b'), F.lit(-7.5).mod(2).alias('c'), F.pmod(F.lit(-7), -3).alias('d'), F.lit(5).mod(0).alias('e')));
+  await show('dbl str', df.select(F.lit(100).cast('double').cast('string').alias('a'), F.lit(1e7).cast('double').cast('string').alias('b'), F.lit(1.5e21).cast('double').cast('string').alias('c'), F.lit(1e21).alias('lit')));
+  await show('int div', df.select(F.lit(7).divide(2).alias('a'), F.expr('7 div 2').alias('b'), F.expr('-7 div 2').alias('c')));
+  await show('decimal lit', df.select(F.expr('2.5 + 1').alias('a'), F.expr('0.1 + 0.2').alias('b')));
+});
