@@ -5,6 +5,7 @@ import { parseOutputMode, type OutputMode } from '../plan/output-mode.js';
 import { checkStreamingPlan } from '../plan/streaming-checks.js';
 import { SystemClock, type Clock } from '../runtime/clock.js';
 import { MicroBatchExecution, type ProtocolStep } from '../runtime/micro-batch-execution.js';
+import { stopOnPageLifecycle } from '../runtime/page-lifecycle.js';
 import { StreamingQuery } from '../runtime/streaming-query.js';
 import { DEFAULT_TRIGGER, parseTrigger, type Trigger, type TriggerSpec } from '../runtime/trigger.js';
 import { ConsoleSink } from '../sinks/console-sink.js';
@@ -139,6 +140,11 @@ export class DataStreamWriter {
     session.streams.register(query);
     await exec.start();
     session.streams.activate(query);
+    // A page or worker can vanish without warning; an IndexedDB checkpoint outlives it, so stop
+    // cleanly on pagehide/freeze and let the next start() resume from the last commit.
+    if (this.#options['checkpointLocation']?.startsWith('idb://') && typeof (globalThis as { addEventListener?: unknown }).addEventListener === 'function') {
+      stopOnPageLifecycle(query);
+    }
     return query;
   }
 

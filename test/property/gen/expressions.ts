@@ -5,11 +5,14 @@
  *
  * Exclusions (places where Spark and DuckDB differ, so nothing is generated there, or the
  * DuckDB SQL spells Spark's meaning out):
- * - integral overflow (Spark wraps, DuckDB raises): `mag` bounds every int/long result;
+ * - int overflow: Spark (non-ANSI) wraps at 32 bits, DuckDB raises → int arithmetic is done
+ *   in BIGINT in the SQL and wrapped explicitly (wrap32); long results stay below 2^53
+ *   (`mag`): rivulet keeps longs as doubles, exact only up to there (documented);
+ * - double → int/long casts: Spark truncates and saturates (JVM toInt/toLong), DuckDB rounds
+ *   and raises → the SQL spells it out (saturate, else trunc);
  * - `/` and `%` by zero: Spark gives null, DuckDB gives ±inf for `/` → SQL uses NULLIF(b, 0);
  * - `/` on integers: Spark always divides as double → SQL casts both sides to DOUBLE;
  * - DuckDB reads `2.5` as DECIMAL and `concat` skips nulls → SQL casts literals, uses `||`;
- * - double → int casts: Spark truncates, DuckDB rounds → SQL uses trunc();
  * - timestamp → long: Spark floors to seconds → SQL floor(epoch(t)); pmod is spelled out;
  * - round only on exact doubles (Spark rounds the decimal expansion HALF_UP, DuckDB the
  *   binary value: they agree on exactly representable values), sqrt only of abs();
@@ -168,8 +171,25 @@ const NUM_TYPES: readonly Ty[] = ['int', 'long', 'double'];
 const LIKE_PATTERNS: readonly string[] = ['a%', '%b', '_', '%', 'a_', '%b%', 'A%', '', '_b%', 'x y'];
 const PADS: readonly string[] = ['x', 'xy', '-'];
 
+/** int results always fit (they wrap); long results must stay exact in a double. */
 function fitsType(ty: Ty, mag: number): boolean {
-  return ty === 'int' ? mag <= INT_BOUND : ty === 'long' ? mag <= LONG_BOUND : true;
+  return ty === 'long' ? mag <= LONG_BOUND : true;
+}
+
+const INT_WRAP_MAG = INT_BOUND + 1;
+
+/** Java int arithmetic in DuckDB: compute in BIGINT, wrap to 32 bits. */
+function wrap32(bigintSql: string): string {
+  return `CAST(((((${bigintSql}) + 2147483648) % 4294967296 + 4294967296) % 4294967296 - 2147483648) AS INTEGER)`;
+}
+function big(sql: string): string {
+  return `CAST(${sql} AS BIGINT)`;
+}
+
+/** JVM double → int/long conversion: NaN → 0 (not generated), saturating, else truncating. */
+function saturatingCast(sql: string, to: 'int' | 'long'): string {
+  const [max, min] = to === 'int' ? ['2147483647', '-2147483648'] : ['9223372036854775807', '-9223372036854775808'];
+  return `CASE WHEN ${sql} >= ${max} THEN ${max} WHEN ${sql} <= ${min} THEN ${min} ELSE CAST(trunc(${sql}) AS ${DUCK_TYPE[to]}) END`;
 }
 
 /** Exact doubles stay exact through any summation of up to SUM_ROWS values. */
@@ -265,12 +285,19 @@ export class ExprGen {
         const a = this.expr('num', d);
         const b = this.expr('num', d);
         const ty = widen(a.ty, b.ty);
-        const mag = op === 'multiply' ? a.mag * b.mag : op === 'mod' ? Math.min(a.mag, b.mag) : a.mag + b.mag;
+        let mag = op === 'multiply' ? a.mag * b.mag : op === 'mod' ? Math.min(a.mag, b.mag) : a.mag + b.mag;
         if (!fitsType(ty, mag)) return a;
         const den = op === 'multiply' ? a.den + b.den : Math.max(a.den, b.den);
         const bv = arg(ch, b);
         const sqlOp = { plus: '+', minus: '-', multiply: '*', mod: '%' }[op];
-        const sql = op === 'mod' ? `(${a.sql} % NULLIF(${b.sql}, 0))` : `(${a.sql} ${sqlOp} ${b.sql})`;
+        let sql: string;
+        if (ty === 'int') {
+          // In BIGINT: int MIN % -1 raises in DuckDB (Java gives 0), the others wrap.
+          sql = op === 'mod' ? `CAST(${big(a.sql)} % NULLIF(${big(b.sql)}, 0) AS INTEGER)` : wrap32(`${big(a.sql)} ${sqlOp} ${big(b.sql)}`);
+          mag = Math.min(mag, INT_WRAP_MAG);
+        } else {
+          sql = op === 'mod' ? `(${a.sql} % NULLIF(${b.sql}, 0))` : `(${a.sql} ${sqlOp} ${b.sql})`;
+        }
         return { col: a.col[op](bv.v), sql, ssql: `(${a.ssql} ${sqlOp} ${b.ssql})`, src: `${a.src}.${op}(${bv.src})`, ty, mag, den, exact: isExact(ty, mag, den, a.exact && b.exact) };
       }
       case 'divide': {
@@ -316,12 +343,15 @@ export class ExprGen {
         };
       }
       case 'abs': {
+        // Java: abs(int MIN) = int MIN.
         const a = this.expr('num', d);
-        return { ...a, col: F.abs(a.col), sql: `abs(${a.sql})`, ssql: `abs(${a.ssql})`, src: `F.abs(${a.src})`, raw: undefined };
+        const sql = a.ty === 'int' ? wrap32(`abs(${big(a.sql)})`) : `abs(${a.sql})`;
+        return { ...a, col: F.abs(a.col), sql, ssql: `abs(${a.ssql})`, src: `F.abs(${a.src})`, raw: undefined };
       }
       case 'negate': {
         const a = this.expr('num', d);
-        return { ...a, col: a.col.negate(), sql: `(-(${a.sql}))`, ssql: `(-(${a.ssql}))`, src: `${a.src}.negate()`, raw: undefined };
+        const sql = a.ty === 'int' ? wrap32(`-(${big(a.sql)})`) : `(-(${a.sql}))`;
+        return { ...a, col: a.col.negate(), sql, ssql: `(-(${a.ssql}))`, src: `${a.src}.negate()`, raw: undefined };
       }
       case 'pmod': {
         // Spark: r = a % n; if (r < 0) (r + n) % n else r; null when n = 0.
@@ -330,11 +360,19 @@ export class ExprGen {
         const ty = widen(a.ty, b.ty);
         const mag = b.mag;
         if (!fitsType(ty, a.mag + b.mag)) return a;
-        const r = `(${a.sql} % NULLIF(${b.sql}, 0))`;
         const bv = arg(ch, b);
+        let sql: string;
+        if (ty === 'int') {
+          // r + n is int arithmetic in Spark (it wraps when both are near int MIN).
+          const r = `(${big(a.sql)} % NULLIF(${big(b.sql)}, 0))`;
+          sql = `CAST(CASE WHEN ${r} < 0 THEN (${big(wrap32(`${r} + ${big(b.sql)}`))} % ${big(b.sql)}) ELSE ${r} END AS INTEGER)`;
+        } else {
+          const r = `(${a.sql} % NULLIF(${b.sql}, 0))`;
+          sql = `CASE WHEN ${r} < 0 THEN ((${r} + ${b.sql}) % ${b.sql}) ELSE ${r} END`;
+        }
         return {
           col: F.pmod(a.col, bv.v),
-          sql: `CASE WHEN ${r} < 0 THEN ((${r} + ${b.sql}) % ${b.sql}) ELSE ${r} END`,
+          sql,
           ssql: `pmod(${a.ssql}, ${b.ssql})`,
           src: `F.pmod(${a.src}, ${bv.src})`,
           ty,
@@ -353,7 +391,8 @@ export class ExprGen {
       case 'round': {
         const a = this.expr('num', d);
         if (a.ty === 'double' ? !a.exact : false) return a;
-        const scale = a.ty === 'double' ? ch.int(0, 2) : ch.int(-1, 1);
+        // Negative scales on integers could overflow (Spark then wraps through BigDecimal.intValue).
+        const scale = a.ty === 'double' ? ch.int(0, 2) : ch.int(a.mag < 2 ** 30 ? -1 : 0, 1);
         const mag = a.ty === 'double' ? a.mag + 1 : a.mag + 10;
         if (!fitsType(a.ty, mag)) return a;
         return {
@@ -414,18 +453,17 @@ export class ExprGen {
     const to: Ty = kind === 'toLong' ? 'long' : kind === 'toDouble' ? 'double' : 'int';
     const ssql = `CAST(${a.ssql} AS ${SPARK_SQL_TYPE[to]})`;
     if (a.ty === 'double' && to !== 'double') {
-      // Spark truncates toward zero (and saturates); only exact, in-range values are cast.
-      if (!a.exact || a.mag > INT_BOUND) return a;
-      return { col: a.col.cast(CAST_NAME[to]), sql: `CAST(trunc(${a.sql}) AS ${DUCK_TYPE[to]})`, ssql, src: `${a.src}.cast('${CAST_NAME[to]}')`, ty: to, mag: a.mag, den: 0, exact: true };
+      const mag = to === 'int' ? Math.min(a.mag, INT_WRAP_MAG) : Math.min(a.mag, 2 ** 63);
+      return { col: a.col.cast(CAST_NAME[to]), sql: saturatingCast(a.sql, to), ssql, src: `${a.src}.cast('${CAST_NAME[to]}')`, ty: to, mag, den: 0, exact: true };
     }
-    if (to === 'int' && a.mag > INT_BOUND) return a;
     return {
       col: a.col.cast(CAST_NAME[to]),
-      sql: `CAST(${a.sql} AS ${DUCK_TYPE[to]})`,
+      // long → int keeps the low 32 bits (JVM toInt).
+      sql: to === 'int' && a.ty === 'long' ? wrap32(a.sql) : `CAST(${a.sql} AS ${DUCK_TYPE[to]})`,
       ssql,
       src: `${a.src}.cast('${CAST_NAME[to]}')`,
       ty: to,
-      mag: a.mag,
+      mag: to === 'int' ? Math.min(a.mag, INT_WRAP_MAG) : a.mag,
       den: to === 'double' ? a.den : 0,
       exact: isExact(to, a.mag, a.den, a.exact),
     };
@@ -607,7 +645,8 @@ export class ExprGen {
       case 'cast': {
         // int/long/boolean → string print the same in both engines (doubles do not).
         const a = ch.chance(0.5) ? this.expr('boolean', d) : this.expr('num', d);
-        if (a.ty === 'double') return this.leaf('string');
+        // Longs beyond 2^53 are not exact in rivulet (documented), so their digits would differ.
+        if (a.ty === 'double' || a.mag > LONG_BOUND) return this.leaf('string');
         return nonNumeric('string', { col: a.col.cast('string'), sql: `CAST(${a.sql} AS VARCHAR)`, ssql: `CAST(${a.ssql} AS STRING)`, src: `${a.src}.cast('string')` });
       }
     }

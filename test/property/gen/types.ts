@@ -78,8 +78,9 @@ export interface ColInfo {
 
 // ---- value domains: small, with collisions, so joins, groups and distinct have work to do ----
 
-export const INT_VALUES: readonly number[] = [0, 1, 2, 3, -1, 5, 7, -3, 10, 100];
-export const INT_MAG = 100;
+/** Includes the int extremes: int arithmetic wraps in Spark (non-ANSI). */
+export const INT_VALUES: readonly number[] = [0, 1, 2, 3, -1, 5, 7, -3, 2147483647, -2147483648];
+export const INT_MAG = 2 ** 31;
 /** Includes a value beyond the int range (long must not be squeezed into 32 bits). */
 export const LONG_VALUES: readonly number[] = [0, 1, 2, 3, 4, -2, 5, 42, -100000, 5_000_000_000];
 export const LONG_MAG = 5_000_000_000;
