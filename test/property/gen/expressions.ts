@@ -119,7 +119,9 @@ export function literal(ch: Chooser, ty: Ty, allowNull = true): Ex {
   switch (ty) {
     case 'int': {
       const n = v as number;
-      return { col: F.lit(n), sql: `CAST(${n} AS INTEGER)`, ssql: `(${n})`, src: `F.lit(${n})`, ty, mag: Math.abs(n), den: 0, exact: true, raw: { value: n, src: String(n) } };
+      // Spark SQL reads `-2147483648` as -(2147483648L), a bigint.
+      const ssql = n === -2147483648 ? 'CAST(-2147483648 AS INT)' : `(${n})`;
+      return { col: F.lit(n), sql: `CAST(${n} AS INTEGER)`, ssql, src: `F.lit(${n})`, ty, mag: Math.abs(n), den: 0, exact: true, raw: { value: n, src: String(n) } };
     }
     case 'long': {
       const n = v as number;
