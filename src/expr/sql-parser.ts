@@ -14,6 +14,7 @@
  * Errors copy Spark's ParseException text: `Syntax error at or near 'x'.(line 1, pos 4)` and the
  * input with a caret line under the offending token.
  */
+import { positionSuffix, readBackquoted } from '../util/parse-position.js';
 import { RivuletError } from '../errors.js';
 import type { DataType } from '../types/data-types.js';
 import { parseDataType } from '../types/ddl.js';
@@ -738,15 +739,6 @@ function describe(t: Token): string {
 }
 
 /** `(line l, pos p)` plus the `== SQL ==` block with a caret, as Spark's ParseException prints. */
-function positionSuffix(text: string, offset: number): string {
-  const before = text.slice(0, offset).split('\n');
-  const line = before.length;
-  const pos = before[before.length - 1]!.length;
-  const lines = text.split('\n');
-  const above = lines.slice(0, line);
-  const below = lines.slice(line);
-  return `(line ${line}, pos ${pos})\n\n== SQL ==\n${above.join('\n')}\n${'-'.repeat(pos)}^^^\n${below.map((l) => `${l}\n`).join('')}`;
-}
 
 // ---- lexer ----
 
@@ -780,22 +772,8 @@ function tokenize(text: string, fail: (offset: number, msg: string) => RivuletEr
       i = end;
     } else if (c === '`') {
       const start = i;
-      let name = '';
-      i++;
-      for (;;) {
-        if (i >= text.length) throw fail(start, `Syntax error at or near '${text.slice(start)}': unclosed back-quoted identifier`);
-        if (text[i] === '`') {
-          if (text[i + 1] === '`') {
-            name += '`';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        name += text[i];
-        i++;
-      }
+      const { name, end } = readBackquoted(text, start, fail);
+      i = end;
       push('quoted', name, start, i);
     } else if (/\d/.test(c) || (c === '.' && /\d/.test(text[i + 1] ?? '') && !afterOperand(tokens))) {
       const n = readNumber(text, i);

@@ -10,6 +10,7 @@
  * `timestamp_ltz`/`timestamp_ntz` → timestamp, and `decimal(p,s)`/`dec`/`numeric` → double
  * (there is no decimal type; values lose exactness beyond 15-17 significant digits).
  */
+import { positionSuffix, readBackquoted } from '../util/parse-position.js';
 import { RivuletError } from '../errors.js';
 import type { DataType, StructField, StructType } from './data-types.js';
 
@@ -351,15 +352,6 @@ function describe(t: Token): string {
 }
 
 /** `(line l, pos p)` plus the `== SQL ==` block with a caret, as Spark's ParseException prints. */
-function positionSuffix(text: string, offset: number): string {
-  const before = text.slice(0, offset).split('\n');
-  const line = before.length;
-  const pos = before[before.length - 1]!.length;
-  const lines = text.split('\n');
-  const above = lines.slice(0, line);
-  const below = lines.slice(line);
-  return `(line ${line}, pos ${pos})\n\n== SQL ==\n${above.join('\n')}\n${'-'.repeat(pos)}^^^\n${below.map((l) => `${l}\n`).join('')}`;
-}
 
 function tokenize(text: string, fail: (offset: number, msg: string) => RivuletError): Token[] {
   const tokens: Token[] = [];
@@ -380,22 +372,8 @@ function tokenize(text: string, fail: (offset: number, msg: string) => RivuletEr
       tokens.push({ kind: 'ident', text: word, raw: word, offset: start });
     } else if (c === '`') {
       const start = i;
-      let name = '';
-      i++;
-      for (;;) {
-        if (i >= text.length) throw fail(start, `Syntax error at or near '${text.slice(start)}': unclosed back-quoted identifier`);
-        if (text[i] === '`') {
-          if (text[i + 1] === '`') {
-            name += '`';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        name += text[i];
-        i++;
-      }
+      const { name, end } = readBackquoted(text, start, fail);
+      i = end;
       tokens.push({ kind: 'quoted', text: name, raw: text.slice(start, i), offset: start });
     } else if (c === "'" || c === '"') {
       const start = i;

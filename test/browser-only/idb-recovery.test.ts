@@ -2,12 +2,10 @@
 // failure injection at every protocol step, restarted on the same idb:// location, must end with
 // the idempotent sink holding the uninterrupted answer; a stopped query resumes in a new query
 // object with no batch id delivered twice and the batch answer over everything it read.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { F, Session, type DataFrame, type ProtocolStep, type StreamingQuery } from '../../src/index.js';
-import { ManualClock } from '../../src/runtime/clock.js';
-import { SeedEventSource, seedEventJson } from '../../src/sources/seed-events.js';
 import { deleteIdbKV } from '../../src/storage/idb-kv.js';
-import { cents, eventTotals, seedEvents } from '../fixtures/reload-page/query.js';
+import { eventTotals, expectedTotals, finalTotals, seedEvents } from '../fixtures/reload-page/query.js';
 
 const STEPS: ProtocolStep[] = ['beforeOffsetLog', 'afterOffsetLog', 'beforeSink', 'afterSink', 'afterStateCommit', 'afterCommitLog'];
 
@@ -95,7 +93,7 @@ async function runWithFailure(spark: Session, loc: string, fail?: { step: Protoc
 const flatten = (m: Map<number, unknown[][]>) => [...m.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, rows]) => rows);
 
 describe('exactly-once recovery with injected failures, IndexedDB checkpoint (Chromium)', () => {
-  it('a failure at every protocol step of batches 0, 1, 2, 3 and 5: same final output, no loss, no duplicate', async () => {
+  it('a failure at every protocol step of every batch (data and no-data): same final output, no loss, no duplicate', async () => {
     const spark = Session.builder().appName('idb-recovery').create();
     const ref = await runWithFailure(spark, location('ref'));
     const reference = flatten(ref.sink);
@@ -105,13 +103,14 @@ describe('exactly-once recovery with injected failures, IndexedDB checkpoint (Ch
       [10, 'a', 1, 3],
       [20, 'b', 1, 5],
     ]);
-    const refIds = [...ref.sink.keys()];
+    // Four data batches plus the no-data batches the watermark triggers.
+    const refIds = [0, 1, 2, 3, 4, 5, 6];
     expect(ref.calls).toEqual(refIds);
     for (const step of STEPS) {
-      for (const batch of [0, 1, 2, 3, 5]) {
+      for (const batch of refIds) {
         const got = await runWithFailure(spark, location(`${step}-${batch}`), { step, batch });
         const what = `failure at ${step} of batch ${batch}`;
-        expect(got.injected, what).toBe(batch <= Math.max(...refIds));
+        expect(got.injected, what).toBe(true);
         expect(flatten(got.sink), what).toEqual(reference);
         expect([...got.sink.keys()].sort((a, b) => a - b), what).toEqual(refIds);
         // Only the failed batch may reach the sink twice, and only when it failed after the sink.
@@ -159,17 +158,74 @@ describe('stop() and resume on the same IndexedDB checkpoint (Chromium)', () => 
     expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i));
     expect(q2.lastProgress!.batchId).toBe(all.length - 1);
 
-    // Update mode: each key's final value is the one from the latest batch that emitted it.
-    const latest = new Map<string, [number, number | null]>();
-    for (const id of [...sink.keys()].sort((a, b) => a - b)) {
-      for (const r of sink.get(id)!) latest.set(r['event_type'] as string, [r['n'] as number, cents(r['total'])]);
-    }
-    const options = new SeedEventSource({ eventsPerSecond: '1', lateRatio: '0', malformedRatio: '0' }, { clock: new ManualClock(0) }).options;
-    const events = Array.from({ length: end }, (_, i) => ({ value: seedEventJson(i, options) }));
-    const expected = (await eventTotals(spark.createDataFrame(events, 'value STRING')).collect()).map(
-      (r) => [r['event_type'], [r['n'], cents(r['total'])]] as const,
-    );
-    expect([...latest.entries()].sort()).toEqual([...expected].sort());
-    expect(expected.reduce((s, [, [count]]) => s + (count as number), 0)).toBe(end);
+    const expected = await expectedTotals(spark, end);
+    expect([...finalTotals(sink).entries()].sort()).toEqual([...expected.entries()].sort());
+    expect([...expected.values()].reduce((sum, [count]) => sum + count, 0)).toBe(end);
+    const database = loc.slice('idb://'.length, -'/q'.length);
+    expect((await indexedDB.databases()).some((d) => d.name === database)).toBe(true);
   }, 60_000);
+});
+
+describe('page lifecycle of an idb:// query (Chromium)', () => {
+  for (const [event, target] of [
+    ['pagehide', () => window],
+    ['freeze', () => document],
+  ] as const) {
+    it(`'${event}' stops the query after its running batch; a new start() resumes after the last commit`, async () => {
+      const spark = Session.builder().appName(`idb-${event}`).create();
+      const loc = location(event);
+      const calls: number[] = [];
+      const start = () =>
+        eventTotals(seedEvents(spark.readStream, 20, 5))
+          .writeStream.outputMode('update')
+          .option('checkpointLocation', loc)
+          .trigger({ processingTime: '200 milliseconds' })
+          .foreachBatch((_df, id) => {
+            calls.push(id);
+          })
+          .start();
+      const q1 = await start();
+      await waitFor(() => calls.length >= 1, 'the first batch');
+      target().dispatchEvent(new Event(event));
+      expect(await q1.awaitTermination(5000)).toBe(true);
+      expect(q1.exception()).toBeNull();
+      const ran = calls.length;
+      expect(calls).toEqual(Array.from({ length: ran }, (_, i) => i));
+      const q2 = await start();
+      await waitFor(() => calls.length >= ran + 1, 'a batch of the resumed query');
+      target().dispatchEvent(new Event(event));
+      expect(await q2.awaitTermination(5000)).toBe(true);
+      expect(calls).toEqual(Array.from({ length: calls.length }, (_, i) => i));
+    });
+  }
+
+  it('stop() removes the listeners it added', async () => {
+    const spark = Session.builder().appName('idb-listeners').create();
+    const added = vi.spyOn(window, 'addEventListener');
+    const removed = vi.spyOn(window, 'removeEventListener');
+    const addedDoc = vi.spyOn(document, 'addEventListener');
+    const removedDoc = vi.spyOn(document, 'removeEventListener');
+    try {
+      const q = await eventTotals(seedEvents(spark.readStream, 5, 5)).writeStream.outputMode('update').option('checkpointLocation', location('listeners')).format('noop').start();
+      const onPagehide = added.mock.calls.find(([type]) => type === 'pagehide')?.[1];
+      const onFreeze = addedDoc.mock.calls.find(([type]) => type === 'freeze')?.[1];
+      expect(onPagehide).toBeTypeOf('function');
+      expect(onFreeze).toBe(onPagehide);
+      await q.stop();
+      await waitFor(() => removed.mock.calls.length > 0, 'the listeners to be removed', 2000);
+      expect(removed.mock.calls.filter(([, l]) => l === onPagehide).map(([type]) => type)).toEqual(['pagehide']);
+      expect(removedDoc.mock.calls.filter(([, l]) => l === onFreeze).map(([type]) => type)).toEqual(['freeze']);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('a query on a memory:// checkpoint ignores pagehide', async () => {
+    const spark = Session.builder().appName('memory-pagehide').create();
+    const mem = spark.memoryStream('a INT');
+    const q = await mem.toDF().writeStream.format('noop').option('checkpointLocation', `memory://pagehide-${run}`).start();
+    window.dispatchEvent(new Event('pagehide'));
+    expect(await q.awaitTermination(300)).toBe(false);
+    await q.stop();
+  });
 });
