@@ -40,7 +40,10 @@ function permutation(n, seed = 42) {
   return p;
 }
 
-/** What StateStore.commit does per held key for metrics.memoryUsedBytes, replicated to time it. */
+/**
+ * The loop StateStore.commit ran over every held key for metrics.memoryUsedBytes before ea941ac,
+ * replicated to time it: what that per-commit O(keys held) cost was at each size.
+ */
 function memoryScanMs(store) {
   const t = now();
   let bytes = 0;
@@ -80,7 +83,8 @@ async function benchHeld(backend, held, cfg, log) {
   const db = `rivulet-bench-state-${held}`;
   await backend.destroy(db);
   let kv = await backend.open(db);
-  let provider = new StateStoreProvider(new KVCheckpoint(`bench://${db}`, kv).state, cfg.snapshotInterval);
+  const stateBackend = new KVCheckpoint(`bench://${db}`, kv).state;
+  let provider = new StateStoreProvider(stateBackend, cfg.snapshotInterval);
   const perm = permutation(held);
   let cursor = 0;
   let version = 0;
@@ -96,24 +100,31 @@ async function benchHeld(backend, held, cfg, log) {
   version = 1;
   log(`${backend.name}: held=${held} loaded in ${((now() - t) / 1000).toFixed(1)} s (commit ${loadCommitMs.toFixed(0)} ms)`);
 
-  /** One batch changing `changed` keys; returns the commit's wall time. */
+  /**
+   * One batch changing `changed` keys; returns the commit's wall time, and the time of writing
+   * the same changelog straight through the state backend (operator 1, so operator 0's versions
+   * are untouched): the part of a commit that depends on keys changed only.
+   */
   const batch = async (changed) => {
     store = await provider.open(0, 0, version);
+    const puts = [];
     for (let j = 0; j < changed; j++) {
       const i = perm[cursor];
       cursor = (cursor + 1) % held;
-      store.put(key(i), value(i, version));
+      const k = key(i);
+      const v = value(i, version);
+      store.put(k, v);
+      puts.push([k, v]);
     }
     const t0 = now();
     await store.commit();
     const ms = now() - t0;
     version++;
-    return { version, ms, snapshot: version % cfg.snapshotInterval === 0 };
+    const t1 = now();
+    await stateBackend.putChangelog(1, 0, version, JSON.stringify({ v: 1, puts, removes: [] }));
+    const changelogMs = now() - t1;
+    return { version, ms, changelogMs, snapshot: version % cfg.snapshotInterval === 0 };
   };
-
-  const scan = [];
-  for (let i = 0; i < 3; i++) scan.push(memoryScanMs(store));
-  const scanMs = median(scan);
 
   const cells = [];
   for (const changed of cfg.changed) {
@@ -138,8 +149,9 @@ async function benchHeld(backend, held, cfg, log) {
       commitMedianMs: median(deltaMs),
       commitMinMs: Math.min(...deltaMs),
       commitMaxMs: Math.max(...deltaMs),
+      changelogOnlyMedianMs: median(samples.filter((s) => !s.snapshot).map((s) => s.changelogMs)),
       snapshotCommitMs: snapMs,
-      memoryScanMs: scanMs,
+      deltaCommitMs: deltaMs.map((x) => Math.round(x * 1000) / 1000),
       metricsMemoryUsedBytes: store.metrics.memoryUsedBytes,
     };
     cells.push(cell);
@@ -152,27 +164,21 @@ async function benchHeld(backend, held, cfg, log) {
     if (b.snapshot) snapshotMs.push(b.ms);
   }
   const expectedSize = store.size;
+  // Timed again now that commit's loop is hot, as it is inside commit().
+  const scanHot = [];
+  for (let i = 0; i < 5; i++) scanHot.push(memoryScanMs(store));
+  const scanMs = median(scanHot);
   store = undefined;
   provider = undefined;
   const runs = [];
-  let heapBytesPerRow;
   for (let r = 0; r < cfg.recoveryRuns; r++) {
     await kv.close();
     backend.gc?.();
     const tOpen = now();
     kv = await backend.reopen(db);
     const openKVMs = now() - tOpen;
-    const heapBefore = backend.heapUsed?.();
-    const cold = new StateStoreProvider(new KVCheckpoint(`bench://${db}`, kv).state, cfg.snapshotInterval);
-    const t0 = now();
-    const recovered = await cold.open(0, 0, version);
-    const ms = now() - t0;
-    if (recovered.size !== expectedSize) throw new Error(`${backend.name}: recovered ${recovered.size} keys, expected ${expectedSize}`);
-    if (heapBefore !== undefined) {
-      backend.gc?.();
-      heapBytesPerRow = (backend.heapUsed() - heapBefore) / recovered.size;
-    }
-    runs.push({ openKVMs, loadMs: ms });
+    // In its own function, so no stale reference to an earlier run's state outlives the run.
+    runs.push({ openKVMs, ...(await recoverOnce(backend, kv, db, cfg, version, expectedSize, r === 0)) });
   }
   await kv.close();
   await backend.destroy(db);
@@ -182,8 +188,8 @@ async function benchHeld(backend, held, cfg, log) {
     deltasReplayed: version % cfg.snapshotInterval,
     loadMedianMs: median(runs.map((r) => r.loadMs)),
     openKVMedianMs: median(runs.map((r) => r.openKVMs)),
-    runs,
-    heapBytesPerRow,
+    runs: runs.map(({ openKVMs, loadMs }) => ({ openKVMs, loadMs })),
+    heapBytesPerRow: runs[0]?.heapBytesPerRow,
   };
   log(`${backend.name}: held=${held} recovery ${recovery.loadMedianMs.toFixed(0)} ms (v${version}: snapshot + ${recovery.deltasReplayed} deltas)`);
   return {
@@ -191,4 +197,19 @@ async function benchHeld(backend, held, cfg, log) {
     snapshot: { held, loadCommitMs, snapshotCommitMedianMs: median(snapshotMs), snapshotCommitMs: snapshotMs, memoryScanMs: scanMs },
     recovery,
   };
+}
+
+async function recoverOnce(backend, kv, db, cfg, version, expectedSize, measureHeap) {
+  const heapBefore = measureHeap ? backend.heapUsed?.() : undefined;
+  const cold = new StateStoreProvider(new KVCheckpoint(`bench://${db}`, kv).state, cfg.snapshotInterval);
+  const t0 = now();
+  const recovered = await cold.open(0, 0, version);
+  const loadMs = now() - t0;
+  if (recovered.size !== expectedSize) throw new Error(`${backend.name}: recovered ${recovered.size} keys, expected ${expectedSize}`);
+  let heapBytesPerRow;
+  if (heapBefore !== undefined) {
+    backend.gc?.();
+    heapBytesPerRow = (backend.heapUsed() - heapBefore) / recovered.size;
+  }
+  return { loadMs, heapBytesPerRow };
 }

@@ -122,6 +122,12 @@ class KVStateBackend implements StateBackend {
   async putSnapshot(op: number, part: number, version: number, entries: string): Promise<void> {
     await this.kv.batch([{ type: 'put', key: this.#key(op, part, 'snapshot', version), value: encodeText(STATE_ENTRY_VERSION, entries) }]);
   }
+  async purge(op: number, part: number, snapshotVersion: number): Promise<void> {
+    const dels: { type: 'del'; key: string }[] = [];
+    for await (const [key] of this.kv.entries({ gte: `state/${op}/${part}/delta/`, lt: this.#key(op, part, 'delta', snapshotVersion + 1) })) dels.push({ type: 'del', key });
+    for await (const [key] of this.kv.entries({ gte: `state/${op}/${part}/snapshot/`, lt: this.#key(op, part, 'snapshot', snapshotVersion) })) dels.push({ type: 'del', key });
+    if (dels.length > 0) await this.kv.batch(dels);
+  }
   async latestSnapshot(op: number, part: number, version: number): Promise<{ version: number; entries: string } | undefined> {
     const prefix = `state/${op}/${part}/snapshot/`;
     for await (const [key, text] of this.kv.entries({ gte: prefix, lt: this.#key(op, part, 'snapshot', version + 1), reverse: true, limit: 1 })) {

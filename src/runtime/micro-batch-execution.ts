@@ -124,6 +124,7 @@ export class MicroBatchExecution {
     this.#stateProvider = new StateStoreProvider(
       config.checkpoint.state,
       Math.max(1, config.session.conf.getNumber('rivulet.sql.streaming.stateStore.minDeltasForSnapshot')),
+      Math.max(1, config.session.conf.getNumber('rivulet.sql.streaming.minBatchesToRetain')),
     );
     this.#stateful = planIncremental(config.plan, new Map()).operators;
     this.#watermarkPolicy = config.session.conf.getString('rivulet.sql.streaming.multipleWatermarkPolicy') === 'max' ? 'max' : 'min';

@@ -47,6 +47,8 @@ export interface StateBackend {
   putSnapshot(operatorId: number, partition: number, version: number, entries: string): Promise<void>;
   /** The newest snapshot with version <= `version`. */
   latestSnapshot(operatorId: number, partition: number, version: number): Promise<{ version: number; entries: string } | undefined>;
+  /** Deletes changelogs with version <= `snapshotVersion` and snapshots older than it. */
+  purge?(operatorId: number, partition: number, snapshotVersion: number): Promise<void>;
 }
 
 export class MemoryStateBackend implements StateBackend {
@@ -130,6 +132,11 @@ class VersionedStore implements StateStore {
     await this.#provider.backend.putChangelog(this.operatorId, this.partition, next, json);
     if (next % this.#provider.snapshotInterval === 0) {
       await this.#provider.backend.putSnapshot(this.operatorId, this.partition, next, JSON.stringify({ v: STATE_FORMAT_VERSION, entries: [...this.#map] }));
+      // Keep what opening any of the last `minBatchesToRetain` versions needs (Spark's
+      // doMaintenance): the newest snapshot at or before that horizon, and everything after it.
+      const horizon = next - this.#provider.minVersionsToRetain;
+      const keep = horizon > 0 ? await this.#provider.backend.latestSnapshot(this.operatorId, this.partition, horizon) : undefined;
+      if (keep) await this.#provider.backend.purge?.(this.operatorId, this.partition, keep.version);
     }
     this.metrics.numRowsUpdated = this.#updated.size;
     this.metrics.numRowsRemoved = this.#removedCount;
@@ -158,6 +165,7 @@ export class StateStoreProvider {
   constructor(
     readonly backend: StateBackend,
     readonly snapshotInterval: number,
+    readonly minVersionsToRetain = 100,
   ) {}
 
   async open(operatorId: number, partition: number, version: number): Promise<StateStore> {

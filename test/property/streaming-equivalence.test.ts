@@ -121,6 +121,21 @@ describe('streaming equals batch over random micro-batch splits', () => {
       { numRuns: 30, seed: SEED + 2 },
     );
   });
+
+  it('windowed aggregation, append mode, in-order data: every window is emitted once, equal to batch', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(evArb, { minLength: 1, maxLength: 40 }), fc.array(fc.nat(), { maxLength: 6 }), async (raw, cuts) => {
+        const evs = [...raw].sort((a, b) => a.t - b.t);
+        const expected = await batchAnswer(windowed, evs);
+        // A sentinel far in the future moves the watermark past every real window.
+        const sentinel: Ev = { k: 'zz', v: 0, t: 10_000 };
+        const mem = spark.memoryStream('k STRING, v INT, t INT');
+        const actions: StreamAction[] = [...split(evs, cuts), [sentinel]].map((c) => AddData(mem, ...rowsOf(c)));
+        await testStream(windowed(mem.toDF()), 'append')([...actions, CheckAnswer(...expected)]);
+      }),
+      { numRuns: 30, seed: SEED + 3 },
+    );
+  });
 });
 
 function cmp(a: unknown[], b: unknown[]): number {

@@ -413,7 +413,9 @@ export class ExprGen {
         return { col: F.signum(a.col), sql: `CAST(sign(${a.sql}) AS DOUBLE)`, ssql: `signum(${a.ssql})`, src: `F.signum(${a.src})`, ty: 'double', mag: 1, den: 0, exact: true };
       }
       case 'sqrt': {
-        const a = this.expr('num', d);
+        // abs(int MIN) wraps to a negative int (sqrt → NaN in Spark, an error in DuckDB): abs of a long.
+        const a0 = this.expr('num', d);
+        const a = a0.ty === 'int' ? { ...a0, col: a0.col.cast('long'), sql: big(a0.sql), ssql: `CAST(${a0.ssql} AS BIGINT)`, src: `${a0.src}.cast('long')` } : a0;
         return {
           col: F.sqrt(F.abs(a.col)),
           sql: `sqrt(abs(${a.sql}))`,
