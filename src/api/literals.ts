@@ -8,7 +8,7 @@ export function toLiteral(v: unknown): Expr {
   if (typeof v === 'string') return { kind: 'literal', value: v, dataType: 'string' };
   if (typeof v === 'bigint') return { kind: 'literal', value: Number(v), dataType: 'long' };
   if (typeof v === 'number') {
-    if (Number.isInteger(v)) {
+    if (Number.isInteger(v) && Math.abs(v) < 2 ** 63) {
       return { kind: 'literal', value: v, dataType: v >= -2147483648 && v <= 2147483647 ? 'integer' : 'long' };
     }
     return { kind: 'literal', value: v, dataType: 'double' };

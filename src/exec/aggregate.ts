@@ -135,7 +135,8 @@ export class HashAggregateExec implements PhysicalOperator {
     if (si >= 0) return aggregateSessions(agg, si, this.child.execute(ctx));
     const groups = new Map<string, { values: unknown[]; states: unknown[] }>();
     for (const row of this.child.execute(ctx)) {
-      const values = agg.groupKey.map((f) => f(row));
+      // Spark's NormalizeFloatingNumbers: -0.0 and 0.0 are one group key.
+      const values = agg.groupKey.map((f) => normalizeZero(f(row)));
       const key = values.length === 0 ? '' : canonicalKey(values);
       let g = groups.get(key);
       if (!g) {
@@ -175,4 +176,8 @@ function aggregateSessions(agg: CompiledAggregation, si: number, rows: readonly 
     }
   }
   return out;
+}
+
+function normalizeZero(v: unknown): unknown {
+  return v === 0 ? 0 : v;
 }

@@ -43,15 +43,27 @@ function cellSql(v: unknown, ty: Ty): string {
   }
 }
 
-export async function loadTables(duck: Duck, tables: readonly TableSpec[], maxTables = 3): Promise<void> {
-  for (let i = tables.length; i < maxTables; i++) await duck.conn.run(`DROP TABLE IF EXISTS t${i}`);
+/**
+ * DuckDB table names are prefixed per case: a case abandoned by fast-check's time limit may
+ * still be running when the next one starts, and must not see (or clobber) its tables.
+ */
+export function duckTableName(prefix: string, t: TableSpec): string {
+  return `${prefix}${t.name}`;
+}
+
+export async function loadTables(duck: Duck, tables: readonly TableSpec[], prefix: string): Promise<void> {
   for (const t of tables) {
-    await duck.conn.run(`CREATE OR REPLACE TABLE ${t.name} (${t.cols.map((c) => `${quoteIdent(c.name)} ${DUCK_TYPE[c.ty]}`).join(', ')})`);
+    const name = duckTableName(prefix, t);
+    await duck.conn.run(`CREATE OR REPLACE TABLE ${name} (${t.cols.map((c) => `${quoteIdent(c.name)} ${DUCK_TYPE[c.ty]}`).join(', ')})`);
     if (t.rows.length > 0) {
       const values = t.rows.map((r) => `(${r.map((v, j) => cellSql(v, t.cols[j]!.ty)).join(', ')})`).join(', ');
-      await duck.conn.run(`INSERT INTO ${t.name} VALUES ${values}`);
+      await duck.conn.run(`INSERT INTO ${name} VALUES ${values}`);
     }
   }
+}
+
+export async function dropTables(duck: Duck, tables: readonly TableSpec[], prefix: string): Promise<void> {
+  for (const t of tables) await duck.conn.run(`DROP TABLE IF EXISTS ${duckTableName(prefix, t)}`);
 }
 
 export async function runDuck(duck: Duck, sql: string): Promise<unknown[][]> {
@@ -221,7 +233,7 @@ export function formatReport(r: Report): string {
     `(fast-check's seed/path for this exact case follow this message)`,
     '--- API query:',
     r.src,
-    '--- DuckDB SQL:',
+    '--- DuckDB SQL (its tables carry a per-case prefix):',
     r.sql,
     '--- tables:',
     ...r.tables.map(formatTable),

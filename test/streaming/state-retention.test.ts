@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { F, Session } from '../../src/index.js';
+import { Session } from '../../src/index.js';
 import { memoryKV } from '../../src/storage/memory-kv.js';
 
 describe('checkpoint retention (minBatchesToRetain, minDeltasForSnapshot)', () => {

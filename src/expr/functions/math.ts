@@ -276,7 +276,8 @@ const pmod: ScalarFunction = {
       const y = fn(row) as number;
       if (y === 0) return null;
       const r = x % y;
-      const out = r < 0 ? (r + y) % y : r;
+      // Spark computes r + n in the column's type: for INT it wraps.
+      const out = r < 0 ? (isInt ? ((r + y) | 0) % y : (r + y) % y) : r;
       return isInt ? out | 0 : out + 0;
     };
   },

@@ -103,6 +103,8 @@ function arithmetic(name: string, symbol: string, f: (a: number, b: number) => n
         return ((x: number, y: number) => (name === 'add' ? x + y : x - y)) as never;
       }
       const t = info.dataType;
+      // INT multiply must wrap the exact 64-bit product's low bits, which a double loses.
+      if (t === 'integer' && name === 'multiply') return ((x: number, y: number) => Math.imul(x, y)) as never;
       return ((x: number, y: number) => wrapInt(f(x, y), t)) as never;
     },
   );

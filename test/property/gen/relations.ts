@@ -93,8 +93,9 @@ export class RelBuilder {
     return order ? { df, sql, src, cols, order } : { df, sql, src, cols };
   }
 
-  base(t: TableSpec, df: DataFrame): Rel {
-    return { df, sql: `SELECT ${t.cols.map((c) => q(c.name)).join(', ')} FROM ${t.name}`, src: t.name, cols: t.cols };
+  /** A generated table; `sqlName` is its name in DuckDB. */
+  base(t: TableSpec, df: DataFrame, sqlName = t.name): Rel {
+    return { df, sql: `SELECT ${t.cols.map((c) => q(c.name)).join(', ')} FROM ${sqlName}`, src: t.name, cols: t.cols };
   }
 
   filter(rel: Rel, pred: Ex): Rel {
