@@ -210,19 +210,11 @@ export class MicroBatchExecution {
       this.#batchId = L + 1;
       this.#batchWatermarkMs = lastOffsets.entry.batchWatermarkMs;
       this.#nextWatermarkMs = lastCommit!.entry.nextBatchWatermarkMs;
-    } else if (C === L - 1) {
-      const prev = L > 0 ? await cp.offsets.get(L - 1) : undefined;
-      this.#committed = prev ? [...prev.offsets] : this.#sources.map(() => null);
-      this.#batchId = L;
-      this.#available = [...lastOffsets.entry.offsets];
-      this.#batchWatermarkMs = lastOffsets.entry.batchWatermarkMs;
-      this.#nextWatermarkMs = this.#batchWatermarkMs;
-      this.#prevBatchWatermarkMs = prev?.batchWatermarkMs ?? 0;
-      this.#batchTimestampMs = lastOffsets.entry.batchTimestampMs;
-      this.#constructed = true;
-    } else if (C < L - 1) {
-      // Spark logs that the commit log trails and re-runs the latest planned batch.
-      console.warn(`rivulet: the commit log at ${cp.location} ends at batch ${C}, the offset log at ${L}; re-running batch ${L}.`);
+    } else if (C < L) {
+      // Batch L was planned but not committed: re-run it with exactly its logged offsets,
+      // watermark and timestamp. (A commit log trailing by more than one batch: Spark logs it
+      // and does the same.)
+      if (C < L - 1) console.warn(`rivulet: the commit log at ${cp.location} ends at batch ${C}, the offset log at ${L}; re-running batch ${L}.`);
       const prev = L > 0 ? await cp.offsets.get(L - 1) : undefined;
       this.#committed = prev ? [...prev.offsets] : this.#sources.map(() => null);
       this.#batchId = L;
