@@ -77,6 +77,14 @@ function num(options: Readonly<Record<string, string>>, name: string, fallback: 
   return v;
 }
 
+function positive(options: Readonly<Record<string, string>>, name: string, fallback: number): number {
+  const v = num(options, name, fallback);
+  if (v <= 0) {
+    throw new RivuletError('INVALID_SOURCE_OPTION', `Option '${name}' of the seed-events source must be greater than 0, got '${options[name]}'.`, { parameters: { option: name } });
+  }
+  return v;
+}
+
 /** Offset = number of events produced so far (events 0..offset-1), as a number. */
 export class SeedEventSource implements Source {
   readonly schema = LOG_SCHEMA;
@@ -91,8 +99,8 @@ export class SeedEventSource implements Source {
     this.options = {
       seed: num(options, 'seed', 42),
       startTimeMs: options['startTime'] !== undefined ? Date.parse(options['startTime']) : Date.UTC(2026, 0, 1),
-      eventsPerSecond: num(options, 'eventsPerSecond', 1000),
-      eventTimeRate: num(options, 'eventTimeRate', num(options, 'eventsPerSecond', 1000)),
+      eventsPerSecond: positive(options, 'eventsPerSecond', 1000),
+      eventTimeRate: positive(options, 'eventTimeRate', num(options, 'eventsPerSecond', 1000)),
       users: num(options, 'users', 500),
       lateRatio: num(options, 'lateRatio', 0.03),
       malformedRatio: num(options, 'malformedRatio', 0.005),

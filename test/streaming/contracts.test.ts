@@ -48,3 +48,9 @@ describe('Sink contract', () => {
     await checkSinkContract(spark, sink, async () => sink.allData());
   });
 });
+
+describe('source options', () => {
+  it('seed-events rejects a non-positive rate, naming the option', () => {
+    expect(() => new SeedEventSource({ eventsPerSecond: '0' }, { clock: new ManualClock(0) })).toThrow(/'eventsPerSecond'/);
+  });
+});
