@@ -19,10 +19,9 @@ import {
   type StreamAction,
 } from '../../src/testing/index.js';
 
+import { ints, range } from './spark-helpers.js';
 const spark = Session.builder().appName('spark-aggregation-tests').getOrCreate();
 
-const ints = (...xs: number[]): number[][] => xs.map((x) => [x]);
-const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const DAY_MS = 86_400_000;
 
 /** Metrics of the (single) state store save operator in the last executed batch. */

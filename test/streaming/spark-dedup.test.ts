@@ -16,10 +16,9 @@ import {
   type StreamAction,
 } from '../../src/testing/index.js';
 
+import { ints, range } from './spark-helpers.js';
 const spark = Session.builder().appName('spark-dedup-tests').getOrCreate();
 
-const ints = (...xs: number[]): number[][] => xs.map((x) => [x]);
-const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 /** `(1 to 5).flatMap(_ => (10 to 15))` */
 const fiveTimes10To15 = (): number[] => [1, 2, 3, 4, 5].flatMap(() => range(10, 15));
 const NO_DATA_FLAG = 'spark.sql.streaming.noDataMicroBatches.enabled';

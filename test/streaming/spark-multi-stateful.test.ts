@@ -7,10 +7,9 @@ import { describe, it } from 'vitest';
 import { F, Session } from '../../src/index.js';
 import { AddData, AssertOnQuery, CheckNewAnswer, testStream, type StreamAction } from '../../src/testing/index.js';
 
+import { ints, range } from './spark-helpers.js';
 const spark = Session.builder().appName('spark-multi-stateful-tests').getOrCreate();
 
-const ints = (...xs: number[]): number[][] => xs.map((x) => [x]);
-const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 // MultiStatefulOperatorsSuite's private helpers.
 const assertNumStateRows = (numTotalRows: number[]): StreamAction =>

@@ -19,10 +19,9 @@ import {
   type StreamAction,
 } from '../../src/testing/index.js';
 
+import { ints, range } from './spark-helpers.js';
 const spark = Session.builder().appName('spark-watermark-tests').getOrCreate();
 
-const ints = (...xs: number[]): number[][] => xs.map((x) => [x]);
-const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const iso = (sec: number): string => new Date(sec * 1000).toISOString();
 
 const DAY_MS = 86_400_000;
