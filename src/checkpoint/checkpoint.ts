@@ -8,6 +8,8 @@
  *   3. commits/N  — the batch is done. Written AFTER the sink and the state.
  * Recovery: last offsets L, last commit C. C == L: continue with L + 1. C == L - 1: re-run L with
  * exactly the logged offsets, watermark and timestamp.
+ * Also: metadata (query id, stateful operators), sources/<i>/0 (what source i fixes once per
+ * checkpoint, e.g. the rate source's start time).
  * Every entry is framed by checkpoint/entry-format.ts (version line + checksum) and stored in
  * one key-value store (storage/kv.ts): memory, LevelDB or IndexedDB.
  */
@@ -21,6 +23,15 @@ export const OFFSET_LOG_VERSION = 1;
 export const COMMIT_LOG_VERSION = 1;
 export const METADATA_VERSION = 1;
 export const STATE_ENTRY_VERSION = 1;
+export const SOURCE_METADATA_VERSION = 1;
+
+/** What a source fixes once per checkpoint (sources/<i>/0): see Source.initialize. */
+export interface SourceMetadata {
+  readonly v: number;
+  /** The source's description when the entry was written, for error messages. */
+  readonly description: string;
+  readonly metadata: Offset;
+}
 
 export interface OffsetSeq {
   readonly v: number;
@@ -62,6 +73,8 @@ export interface Checkpoint {
   readonly commits: MetadataLog<CommitMetadata>;
   /** Per-operator state changelogs and snapshots. */
   readonly state: StateBackend;
+  /** Source `index`'s metadata log (Spark's `sources/<index>/`; entry 0 is the one used). */
+  sourceMetadata(index: number): MetadataLog<SourceMetadata>;
   getMetadata(): Promise<QueryMetadata | undefined>;
   setMetadata(m: QueryMetadata): Promise<void>;
   /** Releases the storage (the data stays). */
@@ -78,6 +91,7 @@ class KVLog<T> implements MetadataLog<T> {
     readonly kv: KVStore,
     readonly prefix: string,
     readonly version: number,
+    readonly durability?: 'strict' | 'relaxed',
   ) {}
   #key(batchId: number): string {
     return `${this.prefix}${pad(batchId)}`;
@@ -85,7 +99,7 @@ class KVLog<T> implements MetadataLog<T> {
   async add(batchId: number, entry: T): Promise<boolean> {
     const key = this.#key(batchId);
     if ((await this.kv.get(key)) !== undefined) return false;
-    await this.kv.batch([{ type: 'put', key, value: encodeEntry(this.version, entry) }]);
+    await this.kv.batch([{ type: 'put', key, value: encodeEntry(this.version, entry) }], this.durability ? { durability: this.durability } : {});
     return true;
   }
   async get(batchId: number): Promise<T | undefined> {
@@ -137,6 +151,11 @@ class KVStateBackend implements StateBackend {
   }
 }
 
+export interface KVCheckpointOptions {
+  /** How offsets-log entries are written (default 'strict'). */
+  readonly offsetsDurability?: 'strict' | 'relaxed';
+}
+
 export class KVCheckpoint implements Checkpoint {
   readonly offsets: MetadataLog<OffsetSeq>;
   readonly commits: MetadataLog<CommitMetadata>;
@@ -144,11 +163,17 @@ export class KVCheckpoint implements Checkpoint {
   constructor(
     readonly location: string,
     readonly kv: KVStore,
+    options: KVCheckpointOptions = {},
     readonly onClose: () => Promise<void> = async () => undefined,
   ) {
-    this.offsets = new KVLog<OffsetSeq>(kv, 'offsets/', OFFSET_LOG_VERSION);
+    // The offsets-log entry is the write an external side effect (the sink's batch N) depends
+    // on: flushed by default, so an OS crash never re-plans a batch a sink may already hold.
+    this.offsets = new KVLog<OffsetSeq>(kv, 'offsets/', OFFSET_LOG_VERSION, options.offsetsDurability ?? 'strict');
     this.commits = new KVLog<CommitMetadata>(kv, 'commits/', COMMIT_LOG_VERSION);
     this.state = new KVStateBackend(kv);
+  }
+  sourceMetadata(index: number): MetadataLog<SourceMetadata> {
+    return new KVLog<SourceMetadata>(this.kv, `sources/${index}/`, SOURCE_METADATA_VERSION);
   }
   async getMetadata(): Promise<QueryMetadata | undefined> {
     const text = await this.kv.get('metadata');

@@ -6,6 +6,6 @@
 import { registerCheckpointScheme } from '../checkpoint/locations.js';
 import { openLevelKV } from './level-kv.js';
 
-registerCheckpointScheme('level', (path) => openLevelKV(path));
+registerCheckpointScheme('level', (path, options) => openLevelKV(path, options));
 
 export { openLevelKV, destroyLevelKV } from './level-kv.js';

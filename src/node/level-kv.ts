@@ -10,12 +10,16 @@
  *
  * Durability: by default a write returns once the OS has it (LevelDB's `sync: false`), the same
  * trade as IndexedDB's relaxed durability (see src/storage/idb-kv.ts): a process crash loses
- * nothing, an OS crash can lose the latest writes. `{ durability: 'strict' }` fsyncs each batch.
+ * nothing, an OS crash can lose the latest writes. LevelDB appends every write to one log in
+ * order, so what an OS crash loses is a suffix, and a synced write makes every earlier write
+ * durable too: checkpoints sync only their offsets-log entries (`batch(ops, { durability:
+ * 'strict' })`, see src/storage/idb-kv.ts for why that one). `{ durability: 'strict' }` at open
+ * fsyncs every batch.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { Level } from 'level';
 import { RivuletError } from '../errors.js';
-import type { KVOperation, KVRange, KVStore } from '../storage/kv.js';
+import type { KVOperation, KVRange, KVStore, KVWriteOptions } from '../storage/kv.js';
 import { assertKVOperations, rangeLimit } from '../storage/memory-kv.js';
 
 export interface LevelKVOptions {
@@ -44,11 +48,12 @@ class LevelKV implements KVStore {
     return this.#db.get(key);
   }
 
-  async batch(ops: readonly KVOperation[]): Promise<void> {
+  async batch(ops: readonly KVOperation[], options: KVWriteOptions = {}): Promise<void> {
     assertKVOperations(ops, this.#db.location);
     if (ops.length === 0) return;
+    const sync = options.durability === undefined ? this.#sync : options.durability === 'strict';
     try {
-      await this.#db.batch(ops.map((op) => ({ ...op })), { sync: this.#sync });
+      await this.#db.batch(ops.map((op) => ({ ...op })), { sync });
     } catch (cause) {
       throw new RivuletError('STORAGE_WRITE_FAILED', `A batch for the LevelDB store '${this.#db.location}' was not written: ${describeError(cause)}.`, {
         cause,

@@ -179,6 +179,7 @@ export class MicroBatchExecution {
       this.#status.warnings.push(w);
       console.warn(`rivulet: ${w}`);
     }
+    await this.#initializeSources();
     this.#committed = this.#sources.map(() => null);
     await this.#recover();
     this.#active = true;
@@ -190,6 +191,18 @@ export class MicroBatchExecution {
     this.#subscription = defer(() => from(this.#runTriggerGuarded()))
       .pipe(repeat({ delay: () => this.#nextTrigger() }))
       .subscribe({ complete: () => void this.#terminate(undefined) });
+  }
+
+  /** Hands every source its metadata entry (sources/<i>/0), writing it on a fresh checkpoint. */
+  async #initializeSources(): Promise<void> {
+    for (let i = 0; i < this.#sources.length; i++) {
+      const source = this.#sources[i]!.source;
+      if (!source.initialize) continue;
+      const log = this.config.checkpoint.sourceMetadata(i);
+      const stored = await log.get(0);
+      const metadata = await source.initialize(stored?.metadata);
+      if (!stored) await log.add(0, { v: 1, description: source.description, metadata });
+    }
   }
 
   async #recover(): Promise<void> {

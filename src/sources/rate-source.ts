@@ -1,7 +1,9 @@
 /**
  * Spark's `rate` source: `rowsPerSecond` rows per second with columns `timestamp` and `value`,
- * ramping up linearly over `rampUpTime`. Rows follow from offsets alone (offset = seconds since
- * the start time, which the offset carries), so any range can be replayed exactly.
+ * ramping up linearly over `rampUpTime`. An offset is the number of whole seconds since the
+ * start time, and the start time is fixed once per checkpoint in the source's metadata entry
+ * (Spark's RateStreamMicroBatchStream keeps it in `sources/0/0`), so rows and timestamps follow
+ * from offsets alone and any range can be replayed exactly.
  */
 import { RivuletError } from '../errors.js';
 import type { Row } from '../expr/registry.js';
@@ -9,9 +11,8 @@ import { structField, structType, type StructType } from '../types/data-types.js
 import { durationToMicros } from '../types/interval.js';
 import type { Offset, ReadLimit, Source, SourceContext } from './source.js';
 
-interface RateOffset {
+interface RateMetadata {
   readonly startTimeMs: number;
-  readonly seconds: number;
 }
 
 export const RATE_SCHEMA: StructType = structType([
@@ -64,30 +65,41 @@ export class RateSource implements Source {
     return `RateStreamV2[rowsPerSecond=${this.rowsPerSecond}, rampUpTimeSeconds=${this.rampUpTimeSeconds}, numPartitions=${this.numPartitions}`;
   }
 
+  /** The start time: the checkpoint's, or now on a fresh checkpoint (Spark's creationTimeMs). */
+  async initialize(stored: Offset | undefined): Promise<Offset> {
+    const m = stored as unknown as RateMetadata | undefined;
+    if (m !== undefined && (typeof m !== 'object' || m === null || !Number.isFinite(m.startTimeMs))) {
+      throw new RivuletError('CHECKPOINT_CORRUPT', `The rate source's metadata entry ${JSON.stringify(stored)} has no numeric startTimeMs.`);
+    }
+    this.#startTimeMs = m?.startTimeMs ?? this.#start();
+    return { startTimeMs: this.#startTimeMs } satisfies RateMetadata;
+  }
+
+  #start(): number {
+    // Used without initialize() (outside a query): fixed at the first request.
+    this.#startTimeMs ??= this.#ctx.clock.getTimeMillis();
+    return this.#startTimeMs;
+  }
+
   async initialOffset(): Promise<Offset | null> {
     return null;
   }
 
   async latestOffset(start: Offset | null, _limit: ReadLimit): Promise<Offset | null> {
-    const s = start as unknown as RateOffset | null;
-    if (s) this.#startTimeMs = s.startTimeMs;
-    const now = this.#ctx.clock.getTimeMillis();
-    // Spark fixes the start time at the first offset request (its metadata log entry 0).
-    this.#startTimeMs ??= now;
-    const seconds = Math.floor((now - this.#startTimeMs) / 1000);
-    if (!s && seconds === 0) return null;
-    return { startTimeMs: this.#startTimeMs, seconds } satisfies RateOffset;
+    const startTimeMs = this.#start();
+    const seconds = Math.floor((this.#ctx.clock.getTimeMillis() - startTimeMs) / 1000);
+    if (start === null && seconds === 0) return null;
+    return Math.max(seconds, (start as number | null) ?? 0);
   }
 
   async getBatch(start: Offset | null, end: Offset): Promise<Row[]> {
-    const e = end as unknown as RateOffset;
-    const s = start as unknown as RateOffset | null;
-    const startSeconds = s ? s.seconds : 0;
-    if (e.seconds <= startSeconds && s) return [];
+    const startSeconds = (start as number | null) ?? 0;
+    const endSeconds = end as number;
+    if (endSeconds <= startSeconds) return [];
     const rangeStart = valueAtSecond(startSeconds, this.rowsPerSecond, this.rampUpTimeSeconds);
-    const rangeEnd = valueAtSecond(e.seconds, this.rowsPerSecond, this.rampUpTimeSeconds);
-    const localStartTimeMs = e.startTimeMs + startSeconds * 1000;
-    const relativeMsPerValue = rangeEnd > rangeStart ? ((e.seconds - startSeconds) * 1000) / (rangeEnd - rangeStart) : 0;
+    const rangeEnd = valueAtSecond(endSeconds, this.rowsPerSecond, this.rampUpTimeSeconds);
+    const localStartTimeMs = this.#start() + startSeconds * 1000;
+    const relativeMsPerValue = rangeEnd > rangeStart ? ((endSeconds - startSeconds) * 1000) / (rangeEnd - rangeStart) : 0;
     const rows: Row[] = [];
     for (let v = rangeStart; v < rangeEnd; v++) {
       const tsMs = Math.round(localStartTimeMs + (v - rangeStart) * relativeMsPerValue);

@@ -23,6 +23,13 @@ export interface Source {
   /** Shown in progress reports (`sources[].description`). */
   readonly description: string;
   readonly schema: StructType;
+  /**
+   * Optional: what the source fixes once for the life of a checkpoint (Spark's per-source
+   * metadata log, `sources/<i>/0`), e.g. the rate source's start time. The engine calls it once
+   * per run, before any other method, with the value the checkpoint holds (undefined on a fresh
+   * checkpoint), and stores the returned value when the checkpoint held none.
+   */
+  initialize?(stored: Offset | undefined): Promise<Offset>;
   /** The offset before any data (Spark's initialOffset); `null` means "nothing yet". */
   initialOffset(): Promise<Offset | null>;
   /**

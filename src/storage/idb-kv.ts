@@ -19,7 +19,7 @@
  */
 import { deleteDB, openDB, unwrap, type IDBPDatabase } from 'idb';
 import { RivuletError } from '../errors.js';
-import type { KVOperation, KVRange, KVStore } from './kv.js';
+import type { KVOperation, KVRange, KVStore, KVWriteOptions } from './kv.js';
 import { assertKVOperations, rangeLimit } from './memory-kv.js';
 
 export interface IdbKVOptions {
@@ -80,10 +80,10 @@ class IdbKV implements KVStore {
     return (await this.#db.get(this.#store, key)) as string | undefined;
   }
 
-  async batch(ops: readonly KVOperation[]): Promise<void> {
+  async batch(ops: readonly KVOperation[], options: KVWriteOptions = {}): Promise<void> {
     assertKVOperations(ops, this.#label);
     if (ops.length === 0) return;
-    const tx = this.#db.transaction(this.#store, 'readwrite', { durability: this.#durability });
+    const tx = this.#db.transaction(this.#store, 'readwrite', { durability: options.durability ?? this.#durability });
     // Raw requests: a failing one aborts the transaction (reported once, by tx.done) instead of
     // leaving a rejected promise per request.
     const store = unwrap(tx.objectStore(this.#store));

@@ -18,10 +18,19 @@ export interface KVRange {
   readonly limit?: number;
 }
 
+/**
+ * Per-write options. `durability` overrides the store's default for this batch: 'strict' waits
+ * until the write is flushed to disk (IndexedDB's strict transactions, LevelDB's `sync: true`),
+ * 'relaxed' until the OS has it. Memory stores ignore it.
+ */
+export interface KVWriteOptions {
+  readonly durability?: 'strict' | 'relaxed';
+}
+
 export interface KVStore {
   get(key: string): Promise<string | undefined>;
   /** Atomic multi-key write. */
-  batch(ops: readonly KVOperation[]): Promise<void>;
+  batch(ops: readonly KVOperation[], options?: KVWriteOptions): Promise<void>;
   /** Entries with keys in the range, in key order (or reverse). */
   entries(range?: KVRange): AsyncIterable<readonly [string, string]>;
   close(): Promise<void>;

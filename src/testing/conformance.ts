@@ -20,7 +20,11 @@ const key = (rows: readonly Row[]): string => rows.map((r) => canonicalKey(r)).j
  * replayable (same range → same rows), split ranges concatenate to the whole range, and a
  * commit does not change what later ranges return.
  */
-export async function checkSourceContract(source: Source, opts: { readonly expectRows?: number } = {}): Promise<void> {
+export async function checkSourceContract(source: Source, opts: { readonly expectRows?: number; readonly metadata?: Offset } = {}): Promise<void> {
+  if (source.initialize) {
+    const meta = await source.initialize(opts.metadata);
+    check(offsetEquals(JSON.parse(JSON.stringify(meta)) as Offset, meta), 'initialize returns JSON-serialisable metadata');
+  }
   const start = await source.initialOffset();
   check(offsetEquals(JSON.parse(JSON.stringify(start)) as Offset | null, start), 'initialOffset is JSON-serialisable');
   const end = await source.latestOffset(start, READ_ALL);

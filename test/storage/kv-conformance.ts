@@ -103,6 +103,13 @@ export function kvConformance(name: string, open: (location: string) => Promise<
         expect(await collect(kv)).toEqual([['b', '2']]);
       });
 
+      it('a per-batch durability option is accepted and changes nothing that can be read back', async () => {
+        const kv = await fresh();
+        await kv.batch(puts({ a: '1' }), { durability: 'strict' });
+        await kv.batch([{ type: 'put', key: 'b', value: '2' }, { type: 'del', key: 'a' }], { durability: 'relaxed' });
+        expect(await collect(kv)).toEqual([['b', '2']]);
+      });
+
       it('an empty batch writes nothing and resolves', async () => {
         const kv = await fresh();
         await kv.batch([]);

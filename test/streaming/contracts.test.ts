@@ -22,7 +22,8 @@ describe('Source contract', () => {
     clock.advance(2_000);
     await checkSourceContract(src, { expectRows: 6 });
     const replay = new RateSource({ rowsPerSecond: '3' }, { clock: new ManualClock(999_999) });
-    const rows = await replay.getBatch({ startTimeMs: 5_000, seconds: 1 }, { startTimeMs: 5_000, seconds: 2 });
+    expect(await replay.initialize({ startTimeMs: 5_000 })).toEqual({ startTimeMs: 5_000 });
+    const rows = await replay.getBatch(1, 2);
     expect(rows).toEqual([
       [6_000_000, 3],
       [6_333_000, 4],
