@@ -4,7 +4,8 @@
  *   1. offsets/N  — the source end offsets of batch N, plus the watermark, batch timestamp and
  *                   conf it runs with. Written BEFORE the batch runs (write-ahead).
  *   2. the batch runs, the sink stores it under id N, state stores commit version N + 1
- *      (state/<op>/<partition>/delta/N+1, and a snapshot every minDeltasForSnapshot versions).
+ *      (state/<op>/<partition>/delta/N+1; every minDeltasForSnapshot versions a snapshot follows
+ *      in the background, see state/state-store.ts).
  *   3. commits/N  — the batch is done. Written AFTER the sink and the state.
  * Recovery: last offsets L, last commit C. C == L: continue with L + 1. C == L - 1: re-run L with
  * exactly the logged offsets, watermark and timestamp.
@@ -17,12 +18,12 @@ import type { Offset } from '../sources/source.js';
 import type { StateBackend } from '../state/state-store.js';
 import type { KVStore } from '../storage/kv.js';
 import { prefixRange } from '../storage/kv.js';
-import { decodeEntry, decodeText, encodeEntry, encodeText } from './entry-format.js';
+import { decodeEntry, encodeEntry } from './entry-format.js';
+import { KVStateBackend } from './state-backend.js';
 
 export const OFFSET_LOG_VERSION = 1;
 export const COMMIT_LOG_VERSION = 1;
 export const METADATA_VERSION = 1;
-export const STATE_ENTRY_VERSION = 1;
 export const SOURCE_METADATA_VERSION = 1;
 
 /** What a source fixes once per checkpoint (sources/<i>/0): see Source.initialize. */
@@ -117,37 +118,6 @@ class KVLog<T> implements MetadataLog<T> {
     const dels: { type: 'del'; key: string }[] = [];
     for await (const [key] of this.kv.entries({ gte: this.prefix, lt: this.#key(thresholdBatchId) })) dels.push({ type: 'del', key });
     if (dels.length > 0) await this.kv.batch(dels);
-  }
-}
-
-class KVStateBackend implements StateBackend {
-  constructor(readonly kv: KVStore) {}
-  #key(op: number, part: number, kind: 'delta' | 'snapshot', version: number): string {
-    return `state/${op}/${part}/${kind}/${pad(version)}`;
-  }
-  async putChangelog(op: number, part: number, version: number, entry: string): Promise<void> {
-    await this.kv.batch([{ type: 'put', key: this.#key(op, part, 'delta', version), value: encodeText(STATE_ENTRY_VERSION, entry) }]);
-  }
-  async getChangelog(op: number, part: number, version: number): Promise<string | undefined> {
-    const key = this.#key(op, part, 'delta', version);
-    const text = await this.kv.get(key);
-    return text === undefined ? undefined : decodeText(key, text, STATE_ENTRY_VERSION).json;
-  }
-  async putSnapshot(op: number, part: number, version: number, entries: string): Promise<void> {
-    await this.kv.batch([{ type: 'put', key: this.#key(op, part, 'snapshot', version), value: encodeText(STATE_ENTRY_VERSION, entries) }]);
-  }
-  async purge(op: number, part: number, snapshotVersion: number): Promise<void> {
-    const dels: { type: 'del'; key: string }[] = [];
-    for await (const [key] of this.kv.entries({ gte: `state/${op}/${part}/delta/`, lt: this.#key(op, part, 'delta', snapshotVersion + 1) })) dels.push({ type: 'del', key });
-    for await (const [key] of this.kv.entries({ gte: `state/${op}/${part}/snapshot/`, lt: this.#key(op, part, 'snapshot', snapshotVersion) })) dels.push({ type: 'del', key });
-    if (dels.length > 0) await this.kv.batch(dels);
-  }
-  async latestSnapshot(op: number, part: number, version: number): Promise<{ version: number; entries: string } | undefined> {
-    const prefix = `state/${op}/${part}/snapshot/`;
-    for await (const [key, text] of this.kv.entries({ gte: prefix, lt: this.#key(op, part, 'snapshot', version + 1), reverse: true, limit: 1 })) {
-      return { version: Number(key.slice(prefix.length)), entries: decodeText(key, text, STATE_ENTRY_VERSION).json };
-    }
-    return undefined;
   }
 }
 

@@ -138,6 +138,9 @@ export class MicroBatchExecution {
   get exception(): RivuletError | undefined {
     return this.#error;
   }
+  get name(): string | null {
+    return this.config.name ?? null;
+  }
   get status(): StreamingQueryStatus {
     return { ...this.#status, warnings: [...this.#status.warnings] };
   }
@@ -597,6 +600,8 @@ export class MicroBatchExecution {
     this.#status = { ...this.#status, message: 'Stopped', isTriggerActive: false, isDataAvailable: false };
     for (const s of this.#sources) await s.source.stop().catch(() => undefined);
     await this.config.sink.close?.(this.#error).catch(() => undefined);
+    // Background state snapshots finish before the storage closes; after a failure they stop early.
+    await this.#stateProvider.close({ abort: this.#error !== undefined });
     await this.config.checkpoint.close().catch(() => undefined);
     this.#terminated.next();
     this.#resolveTerminated();

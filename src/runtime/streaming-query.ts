@@ -1,11 +1,27 @@
 /** `StreamingQuery`: the handle `start()` returns (a facade over MicroBatchExecution). */
-import type { RivuletError } from '../errors.js';
-import type { MicroBatchExecution } from './micro-batch-execution.js';
+import { RivuletError } from '../errors.js';
+import { MicroBatchExecution } from './micro-batch-execution.js';
 import type { StreamingQueryProgress, StreamingQueryStatus } from './progress.js';
 
+/** What a StreamingQuery drives: a MicroBatchExecution here, or one in a Worker. */
+export interface QueryExecution {
+  readonly id: string;
+  readonly runId: string;
+  readonly name: string | null;
+  readonly isActive: boolean;
+  readonly status: StreamingQueryStatus;
+  readonly lastProgress: StreamingQueryProgress | null;
+  readonly recentProgress: StreamingQueryProgress[];
+  readonly exception: RivuletError | undefined;
+  processAllAvailable(): Promise<void>;
+  awaitTermination(timeoutMs?: number): Promise<boolean>;
+  stop(): Promise<void>;
+  explain(extended?: boolean): string;
+}
+
 export class StreamingQuery {
-  readonly #exec: MicroBatchExecution;
-  constructor(exec: MicroBatchExecution) {
+  readonly #exec: QueryExecution;
+  constructor(exec: QueryExecution) {
     this.#exec = exec;
   }
   /** Stable across restarts from the same checkpoint. */
@@ -17,7 +33,7 @@ export class StreamingQuery {
     return this.#exec.runId;
   }
   get name(): string | null {
-    return this.#exec.config.name ?? null;
+    return this.#exec.name;
   }
   get isActive(): boolean {
     return this.#exec.isActive;
@@ -51,8 +67,11 @@ export class StreamingQuery {
   explain(extended = false): string {
     return this.#exec.explain(extended);
   }
-  /** @internal The execution, for the test harness. */
+  /** @internal The execution, for the test harness (queries on this thread only). */
   get execution(): MicroBatchExecution {
+    if (!(this.#exec instanceof MicroBatchExecution)) {
+      throw new RivuletError('UNSUPPORTED_FEATURE.WORKER', 'The test harness drives queries on this thread; start the query without { worker: true }.');
+    }
     return this.#exec;
   }
 }

@@ -24,6 +24,8 @@ describe('checkpoint retention (minBatchesToRetain, minDeltasForSnapshot)', () =
     expect(ids('commits/')).toEqual([7, 8, 9, 10, 11]);
     // State versions 1..12, snapshots at 3, 6, 9, 12; at version 12 the horizon is 8: keep snapshot 6 on.
     expect(ids('state/0/0/snapshot/')).toEqual([6, 9, 12]);
+    // Each kept snapshot's manifest has its chunk (3 keys: one); older chunks are purged with it.
+    expect(keys.filter((k) => k.startsWith('state/0/0/snapshot-chunk/'))).toEqual([6, 9, 12].map((v) => `state/0/0/snapshot-chunk/${String(v).padStart(16, '0')}/000000`));
     expect(ids('state/0/0/delta/')).toEqual([7, 8, 9, 10, 11, 12]);
     q = await start();
     mem.addData([['k0']]);
