@@ -1,5 +1,6 @@
 /** rivulet: Spark Structured Streaming as an in-process, isomorphic TypeScript engine. */
 export { Session, SessionBuilder } from './api/session.js';
+export { Catalog, type TableInfo } from './api/catalog.js';
 export { DataFrame, type RowObject } from './api/dataframe.js';
 export { GroupedData } from './api/grouped-data.js';
 export { Column, type ColumnLike, type ColumnOrValue } from './api/column.js';

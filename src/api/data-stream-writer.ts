@@ -1,7 +1,8 @@
 /** `df.writeStream`: configures the sink, output mode and trigger, then `start()`s the query. */
 import { RivuletError } from '../errors.js';
-import { openCheckpoint } from '../checkpoint/locations.js';
+import { openCheckpoint, temporaryCheckpointLocation } from '../checkpoint/locations.js';
 import { parseOutputMode, type OutputMode } from '../plan/output-mode.js';
+import { outputOf } from '../plan/output.js';
 import { checkStreamingPlan } from '../plan/streaming-checks.js';
 import { SystemClock, type Clock } from '../runtime/clock.js';
 import { MicroBatchExecution, type ProtocolStep } from '../runtime/micro-batch-execution.js';
@@ -16,8 +17,9 @@ import {
   type ForeachFunction,
   type ForeachWriter,
 } from '../sinks/foreach-sink.js';
-import { MemorySink } from '../sinks/memory-sink.js';
+import { MemorySink, updateKeyColumns } from '../sinks/memory-sink.js';
 import type { Sink } from '../sinks/sink.js';
+import { TableSink } from '../sinks/table-sink.js';
 import { createSource } from '../sources/registry.js';
 import type { DataFrame } from './dataframe.js';
 
@@ -93,6 +95,17 @@ export class DataStreamWriter {
     return this;
   }
 
+  /**
+   * Spark's `toTable(tableName)`: starts the query writing into the durable table `tableName`
+   * (the `table` sink), readable with `spark.table(tableName)`. The table lives in the query's
+   * checkpoint location unless `option('path', url)` names another location.
+   */
+  toTable(tableName: string, options: StartOptions = {}): Promise<StreamingQuery> {
+    this.#format = 'table';
+    this.#options['table'] = tableName;
+    return this.start(options);
+  }
+
   /** Starts the query; resolves once it is running (after recovery from the checkpoint). */
   async start(options: StartOptions = {}): Promise<StreamingQuery> {
     if (options.worker) {
@@ -111,9 +124,21 @@ export class DataStreamWriter {
         parameters: { option: 'trigger' },
       });
     }
-    const sink = this.#createSink();
+    // Resolved here so a table sink can share the checkpoint's location (a temporary one too).
+    const checkpointLocation = this.#options['checkpointLocation'] ?? temporaryCheckpointLocation();
+    // The table sink asks for the query id at its first batch, once `exec` exists.
+    const sink = this.#createSink(checkpointLocation, () => exec.id);
     const clock = options.clock ?? new SystemClock();
-    const checkpoint = await openCheckpoint(this.#options['checkpointLocation']);
+    const checkpoint = await openCheckpoint(checkpointLocation);
+    if (sink instanceof TableSink) {
+      try {
+        await sink.open();
+      } catch (e) {
+        await checkpoint.close().catch(() => undefined);
+        throw e;
+      }
+      session.registerTable(sink.name, sink.table!);
+    }
     const exec = new MicroBatchExecution({
       session,
       plan: df.plan,
@@ -138,7 +163,12 @@ export class DataStreamWriter {
     });
     const query = new StreamingQuery(exec);
     session.streams.register(query);
-    await exec.start();
+    try {
+      await exec.start();
+    } catch (e) {
+      if (sink instanceof TableSink) await sink.close();
+      throw e;
+    }
     session.streams.activate(query);
     // A page or worker can vanish without warning; an IndexedDB checkpoint outlives it, so stop
     // cleanly on pagehide/freeze and let the next start() resume from the last commit.
@@ -148,7 +178,7 @@ export class DataStreamWriter {
     return query;
   }
 
-  #createSink(): Sink {
+  #createSink(checkpointLocation: string, queryId: () => string | undefined): Sink {
     const session = this.#df.sparkSession;
     switch (this.#format) {
       case 'console':
@@ -157,9 +187,27 @@ export class DataStreamWriter {
         if (!this.#queryName) {
           throw new RivuletError('QUERY_NAME_REQUIRED', 'queryName must be specified for memory sink', { parameters: { option: 'queryName' } });
         }
-        const sink = new MemorySink(this.#outputMode);
+        const sink = new MemorySink(this.#outputMode, updateKeyColumns(this.#df.plan)?.ordinals ?? []);
         session.registerTable(this.#queryName, sink);
         return sink;
+      }
+      case 'table': {
+        const name = this.#options['table'] ?? this.#queryName;
+        if (!name) {
+          throw new RivuletError('QUERY_NAME_REQUIRED', "queryName or option('table') must be specified for the table sink", { parameters: { option: 'table' } });
+        }
+        const path = this.#options['path'];
+        const keys = this.#outputMode === 'update' ? updateKeyColumns(this.#df.plan) : undefined;
+        return new TableSink({
+          name,
+          location: path ?? checkpointLocation,
+          locationOption: path === undefined ? 'checkpointLocation' : 'path',
+          checkpointLocation,
+          outputMode: this.#outputMode,
+          output: outputOf(this.#df.plan),
+          ...(keys ? { keys } : {}),
+          writerId: queryId,
+        });
       }
       case 'foreach':
         if (!this.#foreach) throw new RivuletError('FOREACH_WRITER_REQUIRED', 'foreach() needs a writer object or a function.');
@@ -171,7 +219,7 @@ export class DataStreamWriter {
       case 'noop':
         return { description: 'NoopSink', addBatch: async () => undefined };
       default:
-        throw new RivuletError('DATA_SOURCE_NOT_FOUND', `Failed to find the streaming sink: ${this.#format}. Available: console, memory, foreach, foreachBatch, noop.`, {
+        throw new RivuletError('DATA_SOURCE_NOT_FOUND', `Failed to find the streaming sink: ${this.#format}. Available: console, memory, table, foreach, foreachBatch, noop.`, {
           parameters: { option: 'format' },
         });
     }

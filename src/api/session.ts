@@ -1,6 +1,6 @@
 /**
- * `Session` (Spark's SparkSession): configuration, DataFrame creation and, once the streaming
- * runtime exists, `readStream` and `streams`.
+ * `Session` (Spark's SparkSession): configuration, DataFrame creation, `readStream`, `streams`,
+ * and `catalog` / `table(name)` over memory sinks and `table` sinks.
  */
 import type { CompileOptions } from '../expr/compile.js';
 import type { AnalyzerOptions } from '../plan/analyzer.js';
@@ -11,12 +11,12 @@ import { toDataType } from '../types/t.js';
 import { parseDDLSchema } from '../types/ddl.js';
 import { validateRows } from '../types/convert.js';
 import { CacheManager } from './cache-manager.js';
+import { Catalog, type CatalogTable } from './catalog.js';
 import { RuntimeConfig, type ConfValue } from './conf.js';
 import { DataFrame } from './dataframe.js';
 import { DataStreamReader, streamingDataFrame } from './data-stream-reader.js';
 import { StreamingQueryManager } from '../runtime/query-manager.js';
 import { MemoryStream } from '../sources/memory-stream.js';
-import type { MemorySink } from '../sinks/memory-sink.js';
 import { RivuletError } from '../errors.js';
 import { newPlanId, type LogicalPlan } from '../plan/logical.js';
 
@@ -64,7 +64,8 @@ export class Session {
   readonly conf: RuntimeConfig;
   readonly cacheManager = new CacheManager();
   readonly streams = new StreamingQueryManager();
-  readonly #tables = new Map<string, MemorySink>();
+  /** The tables `table(name)` reads: memory sinks and `table` sinks (Spark's Catalog). */
+  readonly catalog: Catalog = new Catalog(this);
   /** Where show() and printSchema() write; console.log unless replaced. */
   logger: (text: string) => void = (t) => console.log(t);
 
@@ -114,14 +115,17 @@ export class Session {
     return new SessionMemoryStream(this, struct);
   }
 
-  /** A batch DataFrame over a memory sink's current contents. */
+  /**
+   * A batch DataFrame over a table's current contents: a memory sink's (append: every row so
+   * far; complete: the last result; update: the latest row per key) or a `table` sink's
+   * committed rows (see `catalog.createTable` for a table written before this session).
+   */
   table(name: string): DataFrame {
-    const sink = this.#tables.get(name);
-    if (!sink || !sink.output) {
+    const table = this.catalog.lookup(name);
+    if (!table || !table.output) {
       throw new RivuletError('TABLE_OR_VIEW_NOT_FOUND', `The table or view \`${name}\` cannot be found.`, { parameters: { relationName: name } });
     }
-    const out = sink.output;
-    return new DataFrame(this, { node: 'LocalRelation', id: newPlanId(), output: out, rows: sink.tableRows() });
+    return new DataFrame(this, { node: 'LocalRelation', id: newPlanId(), output: table.output, rows: table.tableRows() });
   }
 
   /** @internal A DataFrame over an already-analyzed plan (micro-batch outputs). */
@@ -129,9 +133,9 @@ export class Session {
     return new DataFrame(this, plan, plan);
   }
 
-  /** @internal */
-  registerTable(name: string, sink: MemorySink): void {
-    this.#tables.set(name, sink);
+  /** @internal Makes `table(name)` read `table` (a memory sink or a table sink's contents). */
+  registerTable(name: string, table: CatalogTable): void {
+    this.catalog.register(name, table);
   }
 
   analyzerOptions(): AnalyzerOptions {
