@@ -47,9 +47,11 @@ const nodeProject: TestProjectInlineConfiguration = {
 const browserProject: TestProjectInlineConfiguration = {
   extends: true,
   // Pre-bundling every dependency up front avoids vite discovering one mid-run and reloading the page.
-  optimizeDeps: { include: ['rxjs', 'idb', 'comlink', 'level', 'events'] },
+  optimizeDeps: { include: ['rxjs', 'idb', 'comlink', 'level', 'events', 'eventsource-parser'] },
   test: {
     name: 'browser',
+    // A log server (in memory, 127.0.0.1) for the websocket and sse sources' browser tests.
+    globalSetup: ['test/setup/log-server.ts'],
     include: [allTests],
     exclude: nodeOnly,
     provide: { runtime: 'browser' },

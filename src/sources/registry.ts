@@ -2,7 +2,10 @@
 import { RivuletError } from '../errors.js';
 import { lookupMemoryStream } from './memory-stream.js';
 import { RateSource, RATE_SCHEMA } from './rate-source.js';
+import { parseLogSourceOptions } from './log-protocol.js';
 import { LOG_SCHEMA, SeedEventSource } from './seed-events.js';
+import { SseSource } from './sse-source.js';
+import { WebSocketSource } from './websocket-source.js';
 import type { Source, SourceContext, SourceFactory } from './source.js';
 import type { StructType } from '../types/data-types.js';
 
@@ -40,6 +43,22 @@ const providers = new Map<string, SourceProvider>([
     {
       schema: () => RATE_SCHEMA,
       create: (options, ctx) => new RateSource(options, ctx),
+    },
+  ],
+  // Replayable logs (src/sources/log-protocol.ts): options are checked at load(), as Spark's
+  // Kafka source does, so a missing url or topic fails before a query starts.
+  [
+    'websocket',
+    {
+      schema: (options) => (parseLogSourceOptions('websocket', options), LOG_SCHEMA),
+      create: (options) => new WebSocketSource(options),
+    },
+  ],
+  [
+    'sse',
+    {
+      schema: (options) => (parseLogSourceOptions('sse', options), LOG_SCHEMA),
+      create: (options) => new SseSource(options),
     },
   ],
 ]);
