@@ -33,3 +33,6 @@ export type {
 export type { OutputMode } from './plan/output-mode.js';
 export { planToJSON, planFromJSON, planReplacer, planReviver } from './plan/serde.js';
 export type { ProtocolStep } from './runtime/micro-batch-execution.js';
+export { registerWebSocketImplementation, type WebSocketLike } from './sources/websocket-source.js';
+export { partitionForKey, type LogRecord, type ProduceRecord } from './sources/log-protocol.js';
+export { registerWorkerFactory, type WorkerFactory, type WorkerHandle } from './runtime/worker/remote-execution.js';

@@ -5,7 +5,8 @@ import { parseOutputMode, type OutputMode } from '../plan/output-mode.js';
 import { outputOf } from '../plan/output.js';
 import { checkStreamingPlan } from '../plan/streaming-checks.js';
 import { SystemClock, type Clock } from '../runtime/clock.js';
-import { MicroBatchExecution, type ProtocolStep } from '../runtime/micro-batch-execution.js';
+import { MicroBatchExecution, type ExecutionEvents, type ProtocolStep } from '../runtime/micro-batch-execution.js';
+import { RemoteExecution } from '../runtime/worker/remote-execution.js';
 import { stopOnPageLifecycle } from '../runtime/page-lifecycle.js';
 import { StreamingQuery } from '../runtime/streaming-query.js';
 import { DEFAULT_TRIGGER, parseTrigger, type Trigger, type TriggerSpec } from '../runtime/trigger.js';
@@ -26,7 +27,11 @@ import type { DataFrame } from './dataframe.js';
 export interface StartOptions {
   /** A ManualClock (from 'rivulet/testing') to drive processing-time triggers deterministically. */
   readonly clock?: Clock;
-  /** Run the query in a Worker (arrives with the workers issue). */
+  /**
+   * Run the query in a dedicated Worker (a module Web Worker; a worker_thread under Node once
+   * `rivulet/node` is imported). The sink, foreach/foreachBatch callbacks and memory streams
+   * stay on this thread; the returned StreamingQuery has the same API.
+   */
   readonly worker?: boolean;
   /**
    * Testing hook: called at each step of the micro-batch protocol. Throwing (or killing the
@@ -108,9 +113,9 @@ export class DataStreamWriter {
 
   /** Starts the query; resolves once it is running (after recovery from the checkpoint). */
   async start(options: StartOptions = {}): Promise<StreamingQuery> {
-    if (options.worker) {
-      throw new RivuletError('UNSUPPORTED_FEATURE.WORKER', 'start({ worker: true }) arrives with the workers issue; run the query on this thread for now.', {
-        parameters: { option: 'worker' },
+    if (options.worker && options.clock) {
+      throw new RivuletError('UNSUPPORTED_FEATURE.WORKER', 'A ManualClock cannot drive a query in a Worker (clocks do not cross threads); start it without { worker: true }.', {
+        parameters: { option: 'clock' },
       });
     }
     const df = this.#df;
@@ -126,41 +131,63 @@ export class DataStreamWriter {
     }
     // Resolved here so a table sink can share the checkpoint's location (a temporary one too).
     const checkpointLocation = this.#options['checkpointLocation'] ?? temporaryCheckpointLocation();
+    if (options.worker && this.#format === 'table' && this.#options['path'] === undefined && checkpointLocation.startsWith('level://')) {
+      // LevelDB locks its directory: the worker's checkpoint and this thread's table cannot share it.
+      throw new RivuletError('UNSUPPORTED_FEATURE.WORKER', "A table sink in a worker query needs option('path') when the checkpoint is a level:// location.", {
+        parameters: { option: 'path' },
+      });
+    }
     // The table sink asks for the query id at its first batch, once `exec` exists.
     const sink = this.#createSink(checkpointLocation, () => exec.id);
     const clock = options.clock ?? new SystemClock();
-    const checkpoint = await openCheckpoint(checkpointLocation);
+    // In a worker query the checkpoint is opened by the worker.
+    const checkpoint = options.worker ? undefined : await openCheckpoint(checkpointLocation);
     if (sink instanceof TableSink) {
       try {
         await sink.open();
       } catch (e) {
-        await checkpoint.close().catch(() => undefined);
+        await checkpoint?.close().catch(() => undefined);
         throw e;
       }
       session.registerTable(sink.name, sink.table!);
     }
-    const exec = new MicroBatchExecution({
-      session,
-      plan: df.plan,
-      sink,
-      outputMode: this.#outputMode,
-      trigger: this.#trigger,
-      checkpoint,
-      clock,
-      name: this.#queryName,
-      createSource: (leaf) => createSource(leaf.source.format, leaf.source.options, { clock }),
-      usesTemporaryCheckpoint: this.#options['checkpointLocation'] === undefined,
-      ...(options.onProtocolStep ? { onProtocolStep: options.onProtocolStep } : {}),
-      events: {
-        started: (e) => session.streams.post('onQueryStarted', e),
-        progress: (p) => session.streams.post('onQueryProgress', { progress: p }),
-        idle: (e) => session.streams.post('onQueryIdle', e),
-        terminated: (e) => {
-          session.streams.terminated(query);
-          session.streams.post('onQueryTerminated', { id: e.id, runId: e.runId, exception: e.error ? e.error.message : null, error: e.error ?? null });
-        },
+    const usesTemporaryCheckpoint = this.#options['checkpointLocation'] === undefined;
+    const events: ExecutionEvents = {
+      started: (e) => session.streams.post('onQueryStarted', e),
+      progress: (p) => session.streams.post('onQueryProgress', { progress: p }),
+      idle: (e) => session.streams.post('onQueryIdle', e),
+      terminated: (e) => {
+        session.streams.terminated(query);
+        session.streams.post('onQueryTerminated', { id: e.id, runId: e.runId, exception: e.error ? e.error.message : null, error: e.error ?? null });
       },
-    });
+    };
+    const exec: MicroBatchExecution | RemoteExecution = checkpoint
+      ? new MicroBatchExecution({
+          session,
+          plan: df.plan,
+          sink,
+          outputMode: this.#outputMode,
+          trigger: this.#trigger,
+          checkpoint,
+          clock,
+          name: this.#queryName,
+          createSource: (leaf) => createSource(leaf.source.format, leaf.source.options, { clock }),
+          usesTemporaryCheckpoint,
+          ...(options.onProtocolStep ? { onProtocolStep: options.onProtocolStep } : {}),
+          events,
+        })
+      : new RemoteExecution({
+          session,
+          plan: df.plan,
+          sink,
+          outputMode: this.#outputMode,
+          trigger: this.#trigger,
+          name: this.#queryName,
+          checkpointLocation,
+          usesTemporaryCheckpoint,
+          ...(options.onProtocolStep ? { onProtocolStep: options.onProtocolStep } : {}),
+          events,
+        });
     const query = new StreamingQuery(exec);
     session.streams.register(query);
     try {
@@ -169,7 +196,8 @@ export class DataStreamWriter {
       if (sink instanceof TableSink) await sink.close();
       throw e;
     }
-    session.streams.activate(query);
+    // A worker query can fail before its start() reply arrives: then it is already terminated.
+    if (exec.isActive) session.streams.activate(query);
     // A page or worker can vanish without warning; an IndexedDB checkpoint outlives it, so stop
     // cleanly on pagehide/freeze and let the next start() resume from the last commit.
     if (this.#options['checkpointLocation']?.startsWith('idb://') && typeof (globalThis as { addEventListener?: unknown }).addEventListener === 'function') {

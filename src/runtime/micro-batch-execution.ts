@@ -325,7 +325,7 @@ export class MicroBatchExecution {
         const limit = s.source.defaultReadLimit ?? READ_ALL;
         const end = await s.source.latestOffset(start, limit);
         // availableNow: never read past what was available when the query started.
-        if (target && end !== null && target[i] !== undefined && isBeyond(end, target[i] ?? null)) return target[i] ?? null;
+        if (target && end !== null && target[i] !== undefined) return capAt(end, target[i] ?? null);
         return end;
       }),
     );
@@ -626,10 +626,28 @@ function collectLeaves(p: LogicalPlan, out: StreamingRelation[] = []): Streaming
 }
 
 /** For numeric or `{seconds}`-style offsets: is `a` past `b`? Others compare as equal/unequal. */
-function isBeyond(a: Offset, b: Offset | null): boolean {
-  if (b === null) return false;
-  if (typeof a === 'number' && typeof b === 'number') return a > b;
-  return false;
+/**
+ * `end` capped at `target` (Trigger.availableNow's end): numbers by value, and objects (per
+ * partition offsets such as `{ topic: { "0": 12, "1": 7 } }`) key by key; keys the target does
+ * not have (partitions that appeared later) are left out. Other shapes are not comparable and
+ * are left as they are.
+ */
+function capAt(end: Offset, target: Offset | null): Offset {
+  if (target === null) return end;
+  if (typeof end === 'number' && typeof target === 'number') return Math.min(end, target);
+  if (isOffsetObject(end) && isOffsetObject(target)) {
+    const out: Record<string, Offset> = {};
+    for (const [k, v] of Object.entries(end)) {
+      const t = target[k];
+      if (t !== undefined) out[k] = capAt(v, t);
+    }
+    return out;
+  }
+  return end;
+}
+
+function isOffsetObject(o: Offset): o is { readonly [k: string]: Offset } {
+  return typeof o === 'object' && o !== null && !Array.isArray(o);
 }
 
 export type { Subscription };
