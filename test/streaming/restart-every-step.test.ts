@@ -91,4 +91,31 @@ describe('stateful scripts with a restart after every step', () => {
       ]),
     );
   });
+
+  it('stream-static join feeding a windowed aggregation, update mode', async () => {
+    const mem = spark.memoryStream('k STRING, value INT');
+    const dims = spark.createDataFrame([{ k: 'a', team: 'red' }, { k: 'b', team: 'blue' }, { k: 'c', team: 'red' }], 'k STRING, team STRING');
+    const df = mem
+      .toDF()
+      .join(dims, 'k', 'inner')
+      .withColumn('eventTime', F.col('value').cast('timestamp'))
+      .withWatermark('eventTime', '10 seconds')
+      .groupBy(F.window(F.col('eventTime'), '5 seconds').alias('window'), 'team')
+      .agg(F.count('*').alias('n'), F.sum('value').alias('s'))
+      .select(F.col('window').getField('start').cast('long').alias('start'), 'team', 'n', 's');
+    await testStream(df, 'update')(
+      withRestarts([
+        AddData(mem, ['a', 1], ['b', 2], ['z', 3], ['c', 4]),
+        CheckNewAnswer([0, 'red', 2, 5], [0, 'blue', 1, 2]),
+        AddData(mem, ['a', 6], ['c', 3]),
+        CheckNewAnswer([5, 'red', 1, 6], [0, 'red', 3, 8]),
+        // watermark 6 - 10 < 0: nothing late yet; 30 moves it to 20
+        AddData(mem, ['b', 30]),
+        CheckNewAnswer([30, 'blue', 1, 30]),
+        // late now: window [0, 5) ended before the watermark (20)
+        AddData(mem, ['a', 1], ['b', 31]),
+        CheckNewAnswer([30, 'blue', 2, 61]),
+      ]),
+    );
+  });
 });
