@@ -58,7 +58,8 @@ export class MemoryStream implements Source {
   async getBatch(start: Offset | null, end: Offset): Promise<Row[]> {
     const from = start === null ? 0 : (start as number) + 1;
     const out: Row[] = [];
-    for (let i = from; i <= (end as number); i++) out.push(...(this.#batches[i] ?? []));
+    // No spread: a batch of 100k+ rows would overflow the call stack as arguments.
+    for (let i = from; i <= (end as number); i++) for (const row of this.#batches[i] ?? []) out.push(row);
     return out;
   }
 

@@ -15,6 +15,16 @@ describe('Source contract', () => {
     await checkSourceContract(mem, { expectRows: 3 });
   });
 
+  it('MemoryStream takes one addData of 200k rows (no argument-spread limit)', async () => {
+    const mem = spark.memoryStream('v INT');
+    mem.addData(Array.from({ length: 200_000 }, (_, i) => [i]));
+    const q = await mem.toDF().writeStream.format('noop').start();
+    await q.processAllAvailable();
+    await q.stop();
+    expect(q.exception()).toBeNull();
+    expect(q.recentProgress.map((p) => p.numInputRows)).toEqual([200_000]);
+  });
+
   it('rate source (replays rows and timestamps from offsets alone)', async () => {
     const clock = new ManualClock(5_000);
     const src = new RateSource({ rowsPerSecond: '3' }, { clock });
