@@ -87,7 +87,100 @@ export function bindingOf(output: readonly { id: number }[]): Binding {
   return new Map(output.map((a, i) => [a.id, i]));
 }
 
+/**
+ * Compiles `e` to a closure over input rows. A deterministic subexpression that occurs more than
+ * once (e.g. `from_json(value)` copied into every conjunct when a filter is pushed below the
+ * projection that named it, as Spark's optimizer also does) is compiled once and evaluated at
+ * most once per row (common subexpression elimination).
+ */
 export function compileExpr(e: Expr, binding: Binding, opts: CompileOptions = DEFAULT_COMPILE_OPTIONS): Evaluator {
+  const shared = sharedSubexpressions(e);
+  if (shared.size === 0) return compileNode(e, binding, opts, undefined);
+  const cse: Cse = { shared, evaluation: 0, slots: new Map() };
+  const root = compileNode(e, binding, opts, cse);
+  return (row) => {
+    cse.evaluation++;
+    return root(row);
+  };
+}
+
+/** Common subexpressions of one compiled expression: each is evaluated once per evaluation. */
+interface Cse {
+  readonly shared: ReadonlySet<string>;
+  /** Counts top-level evaluations: a slot's value is valid for one evaluation of one row. */
+  evaluation: number;
+  readonly slots: Map<string, Evaluator>;
+}
+
+function compileChild(e: Expr, binding: Binding, opts: CompileOptions, cse: Cse | undefined): Evaluator {
+  if (!cse || (e.kind !== 'call' && e.kind !== 'cast' && e.kind !== 'caseWhen')) return compileNode(e, binding, opts, cse);
+  const key = cseKey(e);
+  if (!cse.shared.has(key)) return compileNode(e, binding, opts, cse);
+  let slot = cse.slots.get(key);
+  if (!slot) {
+    const inner = compileNode(e, binding, opts, cse);
+    let at = -1;
+    let lastRow: unknown;
+    let value: unknown;
+    slot = (row) => {
+      if (at === cse.evaluation && lastRow === row) return value;
+      value = inner(row);
+      at = cse.evaluation;
+      lastRow = row;
+      return value;
+    };
+    cse.slots.set(key, slot);
+  }
+  return slot;
+}
+
+/** Keys of the deterministic call/cast/caseWhen subtrees that occur at least twice in `e`. */
+function sharedSubexpressions(e: Expr): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  const visit = (x: Expr): void => {
+    if (x.kind === 'call' || x.kind === 'cast' || x.kind === 'caseWhen') {
+      const key = cseKey(x);
+      if (seen.has(key)) {
+        if (isDeterministic(x)) shared.add(key);
+        return; // its subtrees were counted at its first occurrence
+      }
+      seen.add(key);
+    }
+    for (const c of exprChildren(x)) visit(c);
+  };
+  visit(e);
+  return shared;
+}
+
+function exprChildren(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case 'call':
+      return e.args;
+    case 'alias':
+    case 'cast':
+    case 'sortOrder':
+      return [e.child];
+    case 'caseWhen':
+      return [...e.branches.flat(), ...(e.otherwise ? [e.otherwise] : [])];
+    default:
+      return [];
+  }
+}
+
+/** semanticKey, but literal values that JSON would conflate (NaN, -0, Maps, binary, bigint) stay distinct. */
+function cseKey(e: Expr): string {
+  return JSON.stringify(e, (_k, v: unknown) => {
+    if (v && typeof v === 'object' && (v as { kind?: unknown }).kind === 'attr') return `#${(v as { id: number }).id}`;
+    if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))) return { $num: String(Object.is(v, -0) ? '-0' : v) };
+    if (typeof v === 'bigint') return { $big: v.toString() };
+    if (v instanceof Map) return { $map: [...v] };
+    if (v instanceof Uint8Array) return { $bin: [...v] };
+    return v;
+  });
+}
+
+function compileNode(e: Expr, binding: Binding, opts: CompileOptions, cse: Cse | undefined): Evaluator {
   switch (e.kind) {
     case 'attr': {
       const i = binding.get(e.id);
@@ -99,12 +192,12 @@ export function compileExpr(e: Expr, binding: Binding, opts: CompileOptions = DE
       return () => v;
     }
     case 'alias':
-      return compileExpr(e.child, binding, opts);
+      return compileChild(e.child, binding, opts, cse);
     case 'sortOrder':
-      return compileExpr(e.child, binding, opts);
+      return compileChild(e.child, binding, opts, cse);
     case 'cast': {
       const from = typeOf(e.child, opts.timeZone).dataType;
-      const child = compileExpr(e.child, binding, opts);
+      const child = compileChild(e.child, binding, opts, cse);
       if (from === 'null') return () => null;
       const cast = compileCast(from, e.to, { ansi: opts.ansi, timeZone: opts.timeZone });
       return (row) => {
@@ -113,21 +206,21 @@ export function compileExpr(e: Expr, binding: Binding, opts: CompileOptions = DE
       };
     }
     case 'caseWhen': {
-      const branches = e.branches.map(([c, v]) => [compileExpr(c, binding, opts), compileExpr(v, binding, opts)] as const);
-      const otherwise = e.otherwise ? compileExpr(e.otherwise, binding, opts) : () => null;
+      const branches = e.branches.map(([c, v]) => [compileChild(c, binding, opts, cse), compileChild(v, binding, opts, cse)] as const);
+      const otherwise = e.otherwise ? compileChild(e.otherwise, binding, opts, cse) : () => null;
       return (row) => {
         for (const [c, v] of branches) if (c(row) === true) return v(row);
         return otherwise(row);
       };
     }
     case 'call':
-      return compileCall(e, binding, opts);
+      return compileCall(e, binding, opts, cse);
     default:
       throw internalError(`cannot compile unresolved expression ${e.kind}`);
   }
 }
 
-function compileCall(e: Expr & { kind: 'call' }, binding: Binding, opts: CompileOptions): Evaluator {
+function compileCall(e: Expr & { kind: 'call' }, binding: Binding, opts: CompileOptions, cse: Cse | undefined): Evaluator {
   const def = lookupFunction(e.name);
   if (!def) throw internalError(`unknown function ${e.name} after analysis`);
   if (def.kind === 'aggregate') {
@@ -138,7 +231,7 @@ function compileCall(e: Expr & { kind: 'call' }, binding: Binding, opts: Compile
   }
   const args = argsOf(e.args, opts.timeZone);
   const r = def.resolve(args, resolveContextFor(e, opts.timeZone));
-  const evals = e.args.map((a) => compileExpr(a, binding, opts));
+  const evals = e.args.map((a) => compileChild(a, binding, opts, cse));
   const info = {
     args,
     argTypes: r.argTypes ?? args.map((a) => a.dataType),
