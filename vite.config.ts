@@ -9,5 +9,11 @@ export default defineConfig({
   // the workspace root.
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
+  // The engine's worker (src/runtime/worker/worker-entry.ts, started with
+  // `new Worker(new URL('./worker-entry.js', import.meta.url), { type: 'module' })`) is bundled as
+  // its own chunk; ES format keeps it a module worker, as the engine asks.
+  worker: { format: 'es' },
+  // Pre-bundling the engine's dependencies up front avoids a reload when vite discovers them.
+  optimizeDeps: { include: ['rxjs', 'idb', 'comlink', 'eventsource-parser'] },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
 });
