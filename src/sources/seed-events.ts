@@ -130,6 +130,8 @@ export class SeedEventSource implements Source {
     let available = this.#backlog + Math.floor(((now - this.#startWallMs) * this.options.eventsPerSecond) / 1000);
     const from = (start as number | null) ?? 0;
     if (limit.kind === 'maxRows') available = Math.min(available, from + limit.maxRows);
+    // Nothing yet on a fresh start: no offset, so no empty batch 0 (as Spark's sources).
+    if (start === null && available <= 0) return null;
     return Math.max(from, available);
   }
 

@@ -81,6 +81,9 @@ describe('queries in a Web Worker', () => {
     expect(q.isActive).toBe(false);
     expect(q.exception()?.errorClass).toBe('STREAM_FAILED');
     expect(q.exception()?.message).toContain('[MY_SINK_FAILED] the sink is down');
+    // The original error crosses the thread boundary as the cause, class and all.
+    expect(q.exception()?.cause).toBeInstanceOf(RivuletError);
+    expect((q.exception()?.cause as RivuletError).errorClass).toBe('MY_SINK_FAILED');
   });
 
   it('a query that cannot start rejects start() with the worker-side error class', async () => {

@@ -50,6 +50,8 @@ export interface SerializedError {
   readonly errorClass: string | undefined;
   readonly message: string;
   readonly parameters: Readonly<Record<string, string>>;
+  /** The error's `cause`, serialized the same way (a few levels deep). */
+  readonly cause?: SerializedError;
 }
 
 /** Called by the worker, implemented on the main thread. */
@@ -97,15 +99,17 @@ export interface QueryHostApi {
   dataAvailable(key: string): void;
 }
 
-export function serializeError(e: unknown): SerializedError {
+export function serializeError(e: unknown, depth = 0): SerializedError {
+  const inner = e instanceof Error && e.cause !== undefined && depth < 4 ? { cause: serializeError(e.cause, depth + 1) } : {};
   if (e instanceof RivuletError) {
-    return { errorClass: e.errorClass, message: e.message.slice(e.errorClass.length + 3), parameters: { ...e.messageParameters } };
+    return { errorClass: e.errorClass, message: e.message.slice(e.errorClass.length + 3), parameters: { ...e.messageParameters }, ...inner };
   }
-  return { errorClass: undefined, message: e instanceof Error ? e.message : String(e), parameters: {} };
+  return { errorClass: undefined, message: e instanceof Error ? e.message : String(e), parameters: {}, ...inner };
 }
 
 export function deserializeError(e: SerializedError): Error {
-  return e.errorClass === undefined ? new Error(e.message) : new RivuletError(e.errorClass, e.message, { parameters: { ...e.parameters } });
+  const cause = e.cause ? { cause: deserializeError(e.cause) } : {};
+  return e.errorClass === undefined ? new Error(e.message, cause) : new RivuletError(e.errorClass, e.message, { parameters: { ...e.parameters }, ...cause });
 }
 
 /** Offsets cross as JSON values already; this only narrows the type for callers. */
