@@ -1,12 +1,14 @@
 /**
  * Spark's UnsupportedOperationChecker for streaming plans (checkForStreaming): which operators
  * are allowed in which output mode. Messages follow ../shared/spark-unsupported-operations.json.
- * Stateful operators (aggregation, dedup, joins) extend this as they land.
+ * Stream-stream joins: append mode only, and outer/semi joins need a watermark that can clean
+ * the state of the side whose rows they emit (checkForStreamStreamJoinWatermark).
  */
 import { RivuletError } from '../errors.js';
 import { someExpr } from '../expr/ast.js';
 import { isEventTimeAttr } from '../exec/streaming/event-time.js';
 import { sessionKeyIndex } from '../exec/session-window.js';
+import { streamStreamJoinWatermarkError } from './join-watermark.js';
 import { findPlan, isStreamingPlan, type LogicalPlan } from './logical.js';
 import { outputOf } from './output.js';
 import type { OutputMode } from './output-mode.js';
@@ -86,17 +88,35 @@ export function checkStreamingPlan(p: LogicalPlan, mode: OutputMode, conf: Strea
       case 'Join': {
         const ls = isStreamingPlan(n.left);
         const rs = isStreamingPlan(n.right);
-        if (ls && rs) fail('Stream-stream joins arrive with stateful streaming; this build supports stream-static joins.', 'UNSUPPORTED_FEATURE.STATEFUL_STREAMING');
+        if (ls && rs && mode !== 'append') {
+          fail(`Join between two streaming DataFrames/Datasets is not supported in ${mode === 'update' ? 'Update' : 'Complete'} output mode, only in Append output mode`);
+        }
         const t = n.joinType;
-        if (t === 'full_outer') {
-          fail(`FullOuter joins with streaming DataFrames/Datasets on the ${ls ? 'left' : 'right'} and a static DataFrame/Dataset on the ${ls ? 'right' : 'left'} is not supported`);
-        }
-        if (ls && t === 'right_outer') {
-          fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right not supported');
-        }
-        if (rs && t === 'left_anti') fail('LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported');
-        if (rs && (t === 'left_outer' || t === 'left_semi')) {
-          fail(`${sparkJoinName(t)} join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported`);
+        const watermarkCheck = (): void => {
+          const msg = streamStreamJoinWatermarkError(t, n.condition, outputOf(n.left), outputOf(n.right));
+          if (msg) fail(msg);
+        };
+        switch (t) {
+          case 'inner':
+          case 'cross':
+            break;
+          case 'full_outer':
+            if (ls && !rs) fail('FullOuter joins with streaming DataFrames/Datasets on the left and a static DataFrame/Dataset on the right is not supported');
+            if (!ls && rs) fail('FullOuter joins with streaming DataFrames/Datasets on the right and a static DataFrame/Dataset on the left is not supported');
+            watermarkCheck();
+            break;
+          case 'left_anti':
+            if (rs) fail('LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported');
+            break;
+          case 'left_outer':
+          case 'left_semi':
+            if (!ls && rs) fail(`${sparkJoinName(t)} join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported`);
+            if (ls && rs) watermarkCheck();
+            break;
+          case 'right_outer':
+            if (ls && !rs) fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right not supported');
+            if (ls && rs) watermarkCheck();
+            break;
         }
         break;
       }

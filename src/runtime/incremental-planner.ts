@@ -1,7 +1,7 @@
 /**
  * Plans one micro-batch (Spark's IncrementalExecution): streaming leaves read the batch's rows,
- * and every streaming Aggregate / Deduplicate / EventTimeWatermark becomes its stateful
- * operator. Stateful operators are numbered 0, 1, ... in top-down plan order, so the numbering
+ * and every streaming Aggregate / Deduplicate / EventTimeWatermark / stream-stream Join becomes
+ * its stateful operator. Stateful operators are numbered 0, 1, ... in top-down plan order, so the numbering
  * (and the state each one owns) is stable across restarts.
  */
 import type { AttributeExpr, Expr } from '../expr/ast.js';
@@ -13,6 +13,9 @@ import { LocalScanExec } from '../exec/scan.js';
 import { EventTimeWatermarkExec } from '../exec/streaming/event-time-watermark.js';
 import { StatefulAggregateExec } from '../exec/streaming/stateful-aggregate.js';
 import { StreamingDeduplicateExec } from '../exec/streaming/streaming-deduplicate.js';
+import { StreamingSymmetricHashJoinExec } from '../exec/streaming/stream-stream-join.js';
+import { extractEquiKeys } from '../exec/join.js';
+import { joinStateWatermarkPredicates } from '../plan/join-watermark.js';
 import type { Row } from '../expr/registry.js';
 import { isStreamingPlan, planChildren, type LogicalPlan } from '../plan/logical.js';
 import { outputOf } from '../plan/output.js';
@@ -20,7 +23,7 @@ import { planPhysical } from '../plan/physical.js';
 
 export interface StatefulOperatorInfo {
   readonly operatorId: number;
-  readonly kind: 'aggregate' | 'dedupe' | 'dedupeWithinWatermark';
+  readonly kind: 'aggregate' | 'dedupe' | 'dedupeWithinWatermark' | 'symmetricHashJoin';
   /** Spark's operatorName in progress reports. */
   readonly operatorName: string;
   /** Whether the watermark can evict this operator's state. */
@@ -28,13 +31,22 @@ export interface StatefulOperatorInfo {
   readonly description: string;
   /** The state's key and value layout (checked on restart). */
   readonly stateSchema: string;
+  /** Spark's numStateStoreInstances per partition (a join keeps 4 stores per partition). */
+  readonly numStateStoreInstances?: number;
+  /** A stream-stream join: the sides whose state the watermark never cleans. */
+  readonly unboundedSides?: readonly ('left' | 'right')[];
+}
+
+/** A join of two streaming inputs: Spark's StreamingSymmetricHashJoinExec. */
+export function isStreamStreamJoin(n: LogicalPlan): n is LogicalPlan & { node: 'Join' } {
+  return n.node === 'Join' && isStreamingPlan(n.left) && isStreamingPlan(n.right);
 }
 
 /** Stateful nodes in top-down order: the operator ids. */
 export function statefulNodes(p: LogicalPlan): LogicalPlan[] {
   const out: LogicalPlan[] = [];
   const walk = (n: LogicalPlan): void => {
-    if (isStreamingPlan(n) && (n.node === 'Aggregate' || n.node === 'Deduplicate')) out.push(n);
+    if ((isStreamingPlan(n) && (n.node === 'Aggregate' || n.node === 'Deduplicate')) || isStreamStreamJoin(n)) out.push(n);
     planChildren(n).forEach(walk);
   };
   walk(p);
@@ -80,6 +92,22 @@ export function planIncremental(plan: LogicalPlan, inputs: ReadonlyMap<number, R
           });
           return op;
         }
+        case 'Join': {
+          if (!isStreamStreamJoin(p)) return undefined;
+          const id = ids.get(p)!;
+          const op = new StreamingSymmetricHashJoinExec(go(p.left), go(p.right), id, p.joinType, p.condition);
+          operators.push({
+            operatorId: id,
+            kind: 'symmetricHashJoin',
+            operatorName: 'symmetricHashJoin',
+            evictsByWatermark: op.hasStateCleanup,
+            description: op.describe(),
+            stateSchema: op.stateSchema(),
+            numStateStoreInstances: 4,
+            unboundedSides: op.unboundedSides,
+          });
+          return op;
+        }
         default:
           return undefined;
       }
@@ -87,6 +115,37 @@ export function planIncremental(plan: LogicalPlan, inputs: ReadonlyMap<number, R
   );
   operators.sort((a, b) => a.operatorId - b.operatorId);
   return { physical, operators };
+}
+
+/**
+ * Spark's PropagateWatermarkSimulator: the input watermark (ms) of every stateful operator when
+ * the global watermark is `globalMs`, by operator id (undefined: no watermark upstream). A
+ * withWatermark node outputs the global watermark, other nodes the minimum of their inputs';
+ * a stream-stream join outputs the minimum of its input and its sides' state watermarks (its
+ * rows can be that old), so an aggregation after a time-interval join sees the right lateness.
+ */
+export function propagateWatermarks(plan: LogicalPlan, globalMs: number): Map<number, number | undefined> {
+  const ids = new Map(statefulNodes(plan).map((n, i) => [n, i]));
+  const out = new Map<number, number | undefined>();
+  const visit = (p: LogicalPlan): number | undefined => {
+    const inputs = planChildren(p)
+      .map(visit)
+      .filter((w): w is number => w !== undefined);
+    if (p.node === 'EventTimeWatermark') return globalMs;
+    const input = inputs.length > 0 ? Math.min(...inputs) : undefined;
+    const id = ids.get(p);
+    if (id === undefined) return input;
+    out.set(id, input);
+    if (input === undefined || !isStreamStreamJoin(p)) return input;
+    const l = outputOf(p.left);
+    const r = outputOf(p.right);
+    const keys = extractEquiKeys(p.condition, l, r);
+    const preds = joinStateWatermarkPredicates(l, r, keys.leftKeys, keys.rightKeys, keys.residual, input);
+    const sides = [preds.left, preds.right].flatMap((q) => (q === undefined ? [] : [q.kind === 'key' ? input : q.stateWatermarkMs]));
+    return Math.min(input, ...sides);
+  };
+  visit(plan);
+  return out;
 }
 
 function typeName(e: Expr): string {

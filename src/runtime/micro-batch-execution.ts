@@ -11,7 +11,7 @@ import type { Row } from '../expr/registry.js';
 import { LocalScanExec } from '../exec/scan.js';
 import type { EventTimeStats, StatefulOperatorMetrics, StreamingExecContext } from '../exec/streaming/context.js';
 import { StateStoreProvider, type StateStore } from '../state/state-store.js';
-import { planIncremental, type StatefulOperatorInfo } from './incremental-planner.js';
+import { planIncremental, propagateWatermarks, type StatefulOperatorInfo } from './incremental-planner.js';
 import { type OffsetSeq, type Checkpoint, OFFSET_LOG_VERSION, COMMIT_LOG_VERSION } from '../checkpoint/checkpoint.js';
 import type { LogicalPlan, StreamingRelation } from '../plan/logical.js';
 import { optimize } from '../plan/optimizer/index.js';
@@ -126,7 +126,8 @@ export class MicroBatchExecution {
       Math.max(1, config.session.conf.getNumber('rivulet.sql.streaming.stateStore.minDeltasForSnapshot')),
       Math.max(1, config.session.conf.getNumber('rivulet.sql.streaming.minBatchesToRetain')),
     );
-    this.#stateful = planIncremental(config.plan, new Map()).operators;
+    // The optimized plan, as each batch runs it: a join's state keeps its inputs' pruned rows.
+    this.#stateful = planIncremental(optimize(config.plan), new Map()).operators;
     this.#watermarkPolicy = config.session.conf.getString('rivulet.sql.streaming.multipleWatermarkPolicy') === 'max' ? 'max' : 'min';
     this.#status.warnings = unboundedStateWarnings(this.#stateful, config.outputMode);
     for (const w of this.#status.warnings) console.warn(`rivulet: ${w}`);
@@ -367,7 +368,8 @@ export class MicroBatchExecution {
     if (!this.config.session.conf.getBoolean('rivulet.sql.streaming.noDataMicroBatches.enabled')) return false;
     if (this.#watermarkNodes.length === 0 || this.#batchId === 0) return false;
     if (!(this.#nextWatermarkMs > this.#batchWatermarkMs)) return false;
-    return this.#stateful.some((op) => op.kind !== 'aggregate' || this.config.outputMode !== 'complete');
+    // A stream-stream join only when some side has a state cleanup predicate.
+    return this.#stateful.some((op) => (op.kind === 'symmetricHashJoin' ? op.evictsByWatermark : op.kind !== 'aggregate' || this.config.outputMode !== 'complete'));
   }
 
   #loggedConf(): Record<string, string | number | boolean> {
@@ -393,7 +395,8 @@ export class MicroBatchExecution {
     timings['getBatch'] = nowMs() - g;
     const q = nowMs();
     checkWatermarkRedefinition(this.config.plan, this.config.session.conf.getBoolean('rivulet.sql.streaming.statefulOperator.allowMultiple'));
-    const { physical, operators } = planIncremental(optimize(this.config.plan), inputs);
+    const optimized = optimize(this.config.plan);
+    const { physical, operators } = planIncremental(optimized, inputs);
     const stores = new Map<number, StateStore>();
     for (const op of operators) stores.set(op.operatorId, await this.#stateProvider.open(op.operatorId, 0, this.#batchId));
     timings['queryPlanning'] = nowMs() - q;
@@ -401,14 +404,19 @@ export class MicroBatchExecution {
     const eventTimeStats = new Map<number, EventTimeStats>();
     const opMetrics = new Map<number, StatefulOperatorMetrics>();
     const single = !this.config.session.conf.getBoolean('rivulet.sql.streaming.statefulOperator.allowMultiple');
+    // Per-operator watermarks (Spark's PropagateWatermarkSimulator): they differ from the global
+    // one only downstream of a stream-stream join; late events use the previous batch's values.
+    const evictionWms = single ? undefined : propagateWatermarks(optimized, this.#batchWatermarkMs);
+    const lateWms = single || this.#batchId === 0 ? undefined : propagateWatermarks(optimized, this.#prevBatchWatermarkMs);
     const ctx: StreamingExecContext = {
       // current_timestamp() is the batch timestamp, logged with the offsets so a re-run agrees.
       compile: { ...this.config.session.compileOptions(), nowMicros: this.#batchTimestampMs * 1000 },
       batchId: this.#batchId,
       outputMode: this.config.outputMode,
+      allowMultipleStatefulOperators: !single,
       store: (id) => stores.get(id)!,
-      lateEventsWatermarkMs: () => (single ? this.#batchWatermarkMs : this.#prevBatchWatermarkMs),
-      evictionWatermarkMs: () => this.#batchWatermarkMs,
+      lateEventsWatermarkMs: (id) => (single ? this.#batchWatermarkMs : (lateWms?.get(id) ?? this.#prevBatchWatermarkMs)),
+      evictionWatermarkMs: (id) => evictionWms?.get(id) ?? this.#batchWatermarkMs,
       eventTimeStats,
       metrics: (id) => {
         let m = opMetrics.get(id);
@@ -441,18 +449,19 @@ export class MicroBatchExecution {
     progress.eventTime = this.#eventTimeProgress(eventTimeStats);
     progress.stateOperators = operators.map((op) => {
       const m = stores.get(op.operatorId)!.metrics;
+      const own = opMetrics.get(op.operatorId)?.stateRows;
       return {
         operatorName: op.operatorName,
-        numRowsTotal: m.numRowsTotal,
-        numRowsUpdated: m.numRowsUpdated,
+        numRowsTotal: own?.total ?? m.numRowsTotal,
+        numRowsUpdated: own?.updated ?? m.numRowsUpdated,
         allUpdatesTimeMs: 0,
-        numRowsRemoved: m.numRowsRemoved,
+        numRowsRemoved: own?.removed ?? m.numRowsRemoved,
         allRemovalsTimeMs: 0,
         commitTimeMs: m.commitTimeMs,
         memoryUsedBytes: m.memoryUsedBytes,
         numRowsDroppedByWatermark: opMetrics.get(op.operatorId)?.numRowsDroppedByWatermark ?? 0,
         numShufflePartitions: 1,
-        numStateStoreInstances: 1,
+        numStateStoreInstances: op.numStateStoreInstances ?? 1,
         customMetrics: { ...(opMetrics.get(op.operatorId)?.custom ?? {}) },
       };
     });
@@ -656,6 +665,15 @@ void firstValueFrom;
 function unboundedStateWarnings(ops: readonly StatefulOperatorInfo[], mode: OutputMode): string[] {
   const out: string[] = [];
   for (const op of ops) {
+    if (op.kind === 'symmetricHashJoin') {
+      const sides = op.unboundedSides ?? [];
+      if (sides.length > 0) {
+        out.push(
+          `stateful operator ${op.operatorId} (stream-stream join) keeps every row of its ${sides.join(' and ')} input forever: the watermark can never clean ${sides.length === 2 ? 'either side' : 'that side'}. Join on a watermarked column (or a window over it), or add withWatermark() on both inputs and a time-range condition bounding each side's time by the other's.`,
+        );
+      }
+      continue;
+    }
     if (op.evictsByWatermark && !(op.kind === 'aggregate' && mode === 'complete')) continue;
     if (op.kind === 'aggregate') {
       out.push(
@@ -707,11 +725,14 @@ function checkCompatible(
       `The streaming query's stateful operators do not match the checkpoint at ${location}: the checkpoint has [${show(stored)}], this query has [${show(current)}]. Use a new checkpointLocation for a changed query.`,
     );
   }
+  // A join's `key<...> value<...>`: a changed value layout alone is Spark's value-schema error.
+  const keyPart = (schema: string): string => schema.split(' value<')[0]!;
   stored.forEach((s, i) => {
     const c = current[i]!;
     if (s.schema !== c.schema) {
+      const valueOnly = c.kind === 'symmetricHashJoin' && keyPart(s.schema) === keyPart(c.schema);
       throw new RivuletError(
-        'STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE',
+        valueOnly ? 'STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE' : 'STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE',
         `The state schema of stateful operator ${c.operatorId} (${c.kind}) changed since the checkpoint at ${location} was written: it was ${s.schema}, now ${c.schema}. Use a new checkpointLocation.`,
       );
     }

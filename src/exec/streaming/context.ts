@@ -18,11 +18,18 @@ export interface StatefulOperatorMetrics {
   numRowsDroppedByWatermark: number;
   /** Operator-specific metrics reported as `customMetrics` (e.g. numDroppedDuplicateRows). */
   custom: Record<string, number>;
+  /**
+   * State-row counts an operator reports itself instead of its store's (the stream-stream join
+   * counts rows as Spark does: appended rows, rows removed by cleanup, rows held on both sides).
+   */
+  stateRows?: { total: number; updated: number; removed: number };
 }
 
 export interface StreamingExecContext extends ExecContext {
   readonly batchId: number;
   readonly outputMode: OutputMode;
+  /** spark.sql.streaming.statefulOperator.allowMultiple (default true). */
+  readonly allowMultipleStatefulOperators?: boolean;
   store(operatorId: number): StateStore;
   /** Late rows are those at or before this (ms): the previous batch's eviction watermark. */
   lateEventsWatermarkMs(operatorId: number): number;
