@@ -71,7 +71,13 @@ export default defineConfig(
   {
     // Tests that the browser project runs (see vitest.config.ts) must not need Node either.
     files: ['test/**/*.ts'],
-    ignores: ['test/node/**', 'test/dist/**', 'test/property/**', 'test/smoke/node*.test.ts'],
+    // test/runtimes/*.ts: build tooling for the runtime smoke test (a vite config), run by Node.
+    ignores: ['test/node/**', 'test/dist/**', 'test/property/**', 'test/smoke/node*.test.ts', 'test/runtimes/*.ts'],
+    rules: noNodeBuiltins,
+  },
+  {
+    // The program test/node/runtimes.test.ts runs in Node, Bun, Deno and workerd: core code only.
+    files: ['test/runtimes/fixtures/**'],
     rules: noNodeBuiltins,
   },
 );

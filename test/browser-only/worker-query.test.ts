@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { F, RivuletError, Session } from '../../src/index.js';
 import { deleteIdbKV } from '../../src/storage/idb-kv.js';
 import { ManualClock } from '../../src/testing/index.js';
+import { registerWorkerFactory, webWorkerHandle } from '../../src/runtime/worker/remote-execution.js';
 
 const run = crypto.randomUUID().slice(0, 8);
 const databases: string[] = [];
@@ -92,6 +93,19 @@ describe('queries in a Web Worker', () => {
     const start = df.writeStream.outputMode('update').format('noop').option('checkpointLocation', 'nope://x').start({ worker: true });
     await expect(start).rejects.toMatchObject({ errorClass: 'INVALID_CHECKPOINT_LOCATION' });
     expect(spark.streams.active).toEqual([]);
+  });
+
+  it('a worker whose script cannot load rejects start() with WORKER_FAILED instead of hanging', async () => {
+    registerWorkerFactory(() => webWorkerHandle(new Worker(new URL('./fixtures/no-such-worker.js', import.meta.url), { type: 'module' })));
+    try {
+      const spark = Session.builder().appName('worker').create();
+      const { df } = counts(spark);
+      const start = df.writeStream.outputMode('update').format('noop').start({ worker: true });
+      await expect(start).rejects.toMatchObject({ errorClass: 'WORKER_FAILED', messageParameters: { option: 'worker' } });
+      expect(spark.streams.active).toEqual([]);
+    } finally {
+      registerWorkerFactory(undefined);
+    }
   });
 
   it('a ManualClock cannot drive a worker query', async () => {

@@ -30,6 +30,8 @@ import { deserializeError, serializeError, type HostReply, type ProxiedSourceSpe
 export interface WorkerHandle {
   readonly endpoint: Comlink.Endpoint;
   terminate(): void;
+  /** Rejects if the worker fails to load or crashes (its script missing, a permission refused, ...). */
+  readonly failed?: Promise<never>;
 }
 export type WorkerFactory = () => WorkerHandle;
 
@@ -46,8 +48,23 @@ function defaultWorkerFactory(): WorkerHandle {
       parameters: { option: 'worker' },
     });
   }
-  const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { type: 'module' });
-  return { endpoint: worker, terminate: () => worker.terminate() };
+  return webWorkerHandle(new Worker(new URL('./worker-entry.js', import.meta.url), { type: 'module' }));
+}
+
+/** A handle on a Web Worker running the query host; `failed` rejects if it cannot load or crashes. */
+export function webWorkerHandle(worker: Worker): WorkerHandle {
+  const failed = new Promise<never>((_, reject) => {
+    worker.addEventListener(
+      'error',
+      (e: ErrorEvent) => {
+        e.preventDefault();
+        reject(new RivuletError('WORKER_FAILED', `The query's Worker failed: ${e.message || 'its script could not be loaded'}.`, { parameters: { option: 'worker' } }));
+      },
+      { once: true },
+    );
+  });
+  failed.catch(() => undefined);
+  return { endpoint: worker, terminate: () => worker.terminate(), failed };
 }
 
 /** Sources that only exist on this thread (memory streams) are proxied; the rest run in the worker. */
@@ -117,7 +134,14 @@ export class RemoteExecution implements QueryExecution {
     const spec = this.#spec();
     this.#worker = (workerFactory ?? defaultWorkerFactory)();
     this.#host = Comlink.wrap<QueryHostApi>(this.#worker.endpoint);
-    const reply = await this.#host.start(spec, Comlink.proxy(this.#callbacks()));
+    const started = this.#host.start(spec, Comlink.proxy(this.#callbacks()));
+    let reply: HostReply;
+    try {
+      reply = this.#worker.failed ? await Promise.race([started, this.#worker.failed]) : await started;
+    } catch (e) {
+      this.#endWorker();
+      throw e;
+    }
     if (reply.error) {
       this.#endWorker();
       throw deserializeError(reply.error);
