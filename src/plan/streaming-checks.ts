@@ -9,7 +9,7 @@ import { someExpr } from '../expr/ast.js';
 import { isEventTimeAttr } from '../exec/streaming/event-time.js';
 import { sessionKeyIndex } from '../exec/session-window.js';
 import { streamStreamJoinWatermarkError } from './join-watermark.js';
-import { findPlan, isStreamingPlan, type LogicalPlan } from './logical.js';
+import { findPlan, isStreamingPlan, planChildren, type LogicalPlan } from './logical.js';
 import { outputOf } from './output.js';
 import type { OutputMode } from './output-mode.js';
 
@@ -39,15 +39,31 @@ function checkAggregate(n: LogicalPlan & { node: 'Aggregate' }, mode: OutputMode
       'STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION',
     );
   }
-  // An update/complete aggregation emits rows that can be late for a stateful operator after it.
-  if (mode !== 'append' && conf.checkCorrectness) {
-    const downstreamStateful = findPlan(n.child, (c) => isStreamingPlan(c) && (c.node === 'Aggregate' || (c.node === 'Deduplicate' && (c.keys ?? outputOf(c.child)).some(isEventTimeAttr))));
-    if (downstreamStateful) {
-      fail(
-        'Detected pattern of possible \'correctness\' issue due to global watermark. The query contains stateful operation which can emit rows older than the current watermark plus allowed late record delay, which are "late rows" in downstream stateful operations and these rows can be discarded. Please refer the programming guide doc for more details. If you understand the possible risk of correctness issue and still need to run the query, you can disable this check by setting the config `spark.sql.streaming.statefulOperator.checkCorrectness.enabled` to false.',
-      );
-    }
-  }
+}
+
+const CORRECTNESS_MESSAGE =
+  'Detected pattern of possible \'correctness\' issue due to global watermark. The query contains stateful operation which can emit rows older than the current watermark plus allowed late record delay, which are "late rows" in downstream stateful operations and these rows can be discarded. Please refer the programming guide doc for more details. If you understand the possible risk of correctness issue and still need to run the query, you can disable this check by setting the config `spark.sql.streaming.statefulOperator.checkCorrectness.enabled` to false.';
+
+/**
+ * Spark's checkStreamingQueryGlobalWatermarkLimit: in update/complete mode a streaming
+ * aggregation emits rows that can be late for any stateful operator that consumes them
+ * (another aggregation, a deduplication on an event-time column or within the watermark, a
+ * stream-stream join). An operator is checked against the aggregations below it in the plan.
+ */
+function checkGlobalWatermarkLimit(p: LogicalPlan): void {
+  const consumesLateRows = (n: LogicalPlan): boolean => {
+    if (!isStreamingPlan(n)) return false;
+    if (n.node === 'Aggregate') return true;
+    if (n.node === 'Deduplicate') return n.withinWatermark === true || (n.keys ?? outputOf(n.child)).some(isEventTimeAttr);
+    if (n.node === 'Join') return isStreamingPlan(n.left) && isStreamingPlan(n.right);
+    return false;
+  };
+  const emitsLateRows = (c: LogicalPlan): boolean => c.node === 'Aggregate' && isStreamingPlan(c);
+  const visit = (n: LogicalPlan): void => {
+    if (consumesLateRows(n) && planChildren(n).some((c) => findPlan(c, emitsLateRows) !== undefined)) fail(CORRECTNESS_MESSAGE);
+    planChildren(n).forEach(visit);
+  };
+  visit(p);
 }
 
 export function checkStreamingPlan(p: LogicalPlan, mode: OutputMode, conf: StreamingCheckConf = DEFAULT_CHECK_CONF): void {
@@ -129,6 +145,7 @@ export function checkStreamingPlan(p: LogicalPlan, mode: OutputMode, conf: Strea
     else if (n.node !== 'LocalRelation' && n.node !== 'StreamingRelation') walk(n.child);
   };
   walk(p);
+  if (mode !== 'append' && conf.checkCorrectness) checkGlobalWatermarkLimit(p);
 }
 
 function sparkJoinName(t: string): string {
