@@ -13,6 +13,7 @@ export const CONF_DEFAULTS: Readonly<Record<string, ConfValue>> = {
   'rivulet.sql.ansi.enabled': false,
   'rivulet.sql.streaming.multipleWatermarkPolicy': 'min',
   'rivulet.sql.streaming.noDataMicroBatches.enabled': true,
+  'rivulet.sql.streaming.noDataProgressEventInterval': 10000,
   'rivulet.sql.streaming.statefulOperator.allowMultiple': true,
   'rivulet.sql.streaming.statefulOperator.checkCorrectness.enabled': true,
   'rivulet.sql.streaming.allowDistinctAggregation': true,

@@ -271,6 +271,8 @@ export class MicroBatchExecution {
   }
 
   #lastTrigger = { ranBatch: false, startedAt: 0 };
+  /** When the last batch ran or the last onQueryIdle was posted (query clock, ms). */
+  #lastIdleEventMs = Number.NEGATIVE_INFINITY;
 
   async #runTriggerGuarded(): Promise<void> {
     if (!this.#active || this.#stopping) return;
@@ -307,11 +309,16 @@ export class MicroBatchExecution {
     }
     this.#status = { ...this.#status, isTriggerActive: false, isDataAvailable: false, message: 'Waiting for data to arrive' };
     this.#lastTrigger = { ranBatch, startedAt };
+    const now = this.config.clock.getTimeMillis();
     if (progress) {
       this.#recentProgress.push(progress);
       if (this.#recentProgress.length > MAX_RECENT_PROGRESS) this.#recentProgress.shift();
+      this.#lastIdleEventMs = now;
       this.config.events.progress(progress);
-    } else {
+    } else if (now - this.config.session.conf.getNumber('rivulet.sql.streaming.noDataProgressEventInterval') >= this.#lastIdleEventMs) {
+      // Spark's ProgressReporter: an idle query reports so at most once per interval, counted
+      // from its last batch or idle event.
+      this.#lastIdleEventMs = now;
       this.config.events.idle({ id: this.id, runId: this.runId, timestamp: new Date(startedAt).toISOString() });
     }
     this.#triggerDone.next({ ranBatch, seq });

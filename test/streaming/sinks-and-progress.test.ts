@@ -178,6 +178,30 @@ describe('StreamingQuery and progress', () => {
     expect(events).toEqual(['started:l1', 'progress:0', 'terminated:null']);
   });
 
+  it('onQueryIdle is posted at most once per noDataProgressEventInterval, counted from the last batch', async () => {
+    const { spark } = newSession();
+    const mem = spark.memoryStream('v INT');
+    const idle: number[] = [];
+    const progress: number[] = [];
+    const clock = new ManualClock(0);
+    spark.streams.addListener({
+      onQueryIdle: (e) => idle.push(Date.parse(e.timestamp)),
+      onQueryProgress: (e) => progress.push(Date.parse(e.progress.timestamp)),
+    });
+    const q = await mem.toDF().writeStream.format('noop').trigger({ processingTime: 1000 }).start({ clock });
+    // Triggers at 0, 1000, ..., 25000; data arrives before the trigger at 3000.
+    for (let t = 0; t <= 25_000; t += 1000) {
+      await clock.untilWaiting();
+      if (t === 2000) mem.addData([[1]]);
+      clock.advance(1000);
+    }
+    await clock.untilWaiting();
+    await q.stop();
+    await new Promise((r) => setTimeout(r, 0)); // listener events are delivered asynchronously
+    expect(progress).toEqual([3000]);
+    expect(idle).toEqual([0, 13_000, 23_000]);
+  });
+
   it('awaitTermination(timeout) returns false while running and true once stopped', async () => {
     const { spark } = newSession();
     const mem = spark.memoryStream('v INT');
