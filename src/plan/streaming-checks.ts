@@ -87,8 +87,6 @@ export function checkStreamingPlan(p: LogicalPlan, mode: OutputMode, conf: Strea
         break;
       case 'Limit':
         if (mode === 'update') fail('Limits are not supported on streaming DataFrames/Datasets in Update output mode');
-        // Spark keeps a row count in state (StreamingGlobalLimitExec); that needs the state store.
-        fail('limit() on a streaming DataFrame arrives with stateful streaming.', 'UNSUPPORTED_FEATURE.STATEFUL_STREAMING');
         break;
       case 'Union':
         if (n.children.some((c) => !isStreamingPlan(c))) fail('Union between streaming and batch DataFrames/Datasets is not supported');

@@ -14,16 +14,18 @@ import { EventTimeWatermarkExec } from '../exec/streaming/event-time-watermark.j
 import { StatefulAggregateExec } from '../exec/streaming/stateful-aggregate.js';
 import { StreamingDeduplicateExec } from '../exec/streaming/streaming-deduplicate.js';
 import { StreamingSymmetricHashJoinExec } from '../exec/streaming/stream-stream-join.js';
+import { StreamingGlobalLimitExec } from '../exec/streaming/streaming-global-limit.js';
+import type { OutputMode } from '../plan/output-mode.js';
 import { extractEquiKeys } from '../exec/join.js';
 import { joinStateWatermarkPredicates } from '../plan/join-watermark.js';
 import type { Row } from '../expr/registry.js';
-import { isStreamingPlan, planChildren, type LogicalPlan } from '../plan/logical.js';
+import { findPlan, isStreamingPlan, planChildren, type LogicalPlan } from '../plan/logical.js';
 import { outputOf } from '../plan/output.js';
 import { planPhysical } from '../plan/physical.js';
 
 export interface StatefulOperatorInfo {
   readonly operatorId: number;
-  readonly kind: 'aggregate' | 'dedupe' | 'dedupeWithinWatermark' | 'symmetricHashJoin';
+  readonly kind: 'aggregate' | 'dedupe' | 'dedupeWithinWatermark' | 'symmetricHashJoin' | 'globalLimit';
   /** Spark's operatorName in progress reports. */
   readonly operatorName: string;
   /** Whether the watermark can evict this operator's state. */
@@ -42,19 +44,33 @@ export function isStreamStreamJoin(n: LogicalPlan): n is LogicalPlan & { node: '
   return n.node === 'Join' && isStreamingPlan(n.left) && isStreamingPlan(n.right);
 }
 
+/**
+ * A limit that keeps its count in state (Spark's StreamingGlobalLimitStrategy): on a stream in
+ * append mode, or in complete mode when no streaming aggregation is below it.
+ */
+export function isStatefulLimit(n: LogicalPlan, mode: OutputMode): n is LogicalPlan & { node: 'Limit' } {
+  if (n.node !== 'Limit' || !isStreamingPlan(n)) return false;
+  if (mode === 'append') return true;
+  return mode === 'complete' && findPlan(n.child, (c) => c.node === 'Aggregate' && isStreamingPlan(c)) === undefined;
+}
+
 /** Stateful nodes in top-down order: the operator ids. */
-export function statefulNodes(p: LogicalPlan): LogicalPlan[] {
+export function statefulNodes(p: LogicalPlan, mode: OutputMode = 'append'): LogicalPlan[] {
   const out: LogicalPlan[] = [];
   const walk = (n: LogicalPlan): void => {
-    if ((isStreamingPlan(n) && (n.node === 'Aggregate' || n.node === 'Deduplicate')) || isStreamStreamJoin(n)) out.push(n);
+    if ((isStreamingPlan(n) && (n.node === 'Aggregate' || n.node === 'Deduplicate')) || isStreamStreamJoin(n) || isStatefulLimit(n, mode)) out.push(n);
     planChildren(n).forEach(walk);
   };
   walk(p);
   return out;
 }
 
-export function planIncremental(plan: LogicalPlan, inputs: ReadonlyMap<number, Row[]>): { physical: PhysicalOperator; operators: StatefulOperatorInfo[] } {
-  const nodes = statefulNodes(plan);
+export function planIncremental(
+  plan: LogicalPlan,
+  inputs: ReadonlyMap<number, Row[]>,
+  mode: OutputMode = 'append',
+): { physical: PhysicalOperator; operators: StatefulOperatorInfo[] } {
+  const nodes = statefulNodes(plan, mode);
   const ids = new Map(nodes.map((n, i) => [n, i]));
   const operators: StatefulOperatorInfo[] = [];
   const physical = planPhysical(
@@ -92,6 +108,21 @@ export function planIncremental(plan: LogicalPlan, inputs: ReadonlyMap<number, R
           });
           return op;
         }
+        case 'Limit': {
+          if (!isStatefulLimit(p, mode)) return undefined;
+          const id = ids.get(p)!;
+          const op = new StreamingGlobalLimitExec(go(p.child), id, p.limit);
+          operators.push({
+            operatorId: id,
+            kind: 'globalLimit',
+            operatorName: 'globalLimit',
+            // One state row, however long the query runs.
+            evictsByWatermark: true,
+            description: op.describe(),
+            stateSchema: 'key<> value<bigint>',
+          });
+          return op;
+        }
         case 'Join': {
           if (!isStreamStreamJoin(p)) return undefined;
           const id = ids.get(p)!;
@@ -124,8 +155,8 @@ export function planIncremental(plan: LogicalPlan, inputs: ReadonlyMap<number, R
  * a stream-stream join outputs the minimum of its input and its sides' state watermarks (its
  * rows can be that old), so an aggregation after a time-interval join sees the right lateness.
  */
-export function propagateWatermarks(plan: LogicalPlan, globalMs: number): Map<number, number | undefined> {
-  const ids = new Map(statefulNodes(plan).map((n, i) => [n, i]));
+export function propagateWatermarks(plan: LogicalPlan, globalMs: number, mode: OutputMode = 'append'): Map<number, number | undefined> {
+  const ids = new Map(statefulNodes(plan, mode).map((n, i) => [n, i]));
   const out = new Map<number, number | undefined>();
   const visit = (p: LogicalPlan): number | undefined => {
     const inputs = planChildren(p)

@@ -127,7 +127,7 @@ export class MicroBatchExecution {
       Math.max(1, config.session.conf.getNumber('rivulet.sql.streaming.minBatchesToRetain')),
     );
     // The optimized plan, as each batch runs it: a join's state keeps its inputs' pruned rows.
-    this.#stateful = planIncremental(optimize(config.plan), new Map()).operators;
+    this.#stateful = planIncremental(optimize(config.plan), new Map(), config.outputMode).operators;
     this.#watermarkPolicy = config.session.conf.getString('rivulet.sql.streaming.multipleWatermarkPolicy') === 'max' ? 'max' : 'min';
     this.#status.warnings = unboundedStateWarnings(this.#stateful, config.outputMode);
     for (const w of this.#status.warnings) console.warn(`rivulet: ${w}`);
@@ -403,7 +403,7 @@ export class MicroBatchExecution {
     const q = nowMs();
     checkWatermarkRedefinition(this.config.plan, this.config.session.conf.getBoolean('rivulet.sql.streaming.statefulOperator.allowMultiple'));
     const optimized = optimize(this.config.plan);
-    const { physical, operators } = planIncremental(optimized, inputs);
+    const { physical, operators } = planIncremental(optimized, inputs, this.config.outputMode);
     const stores = new Map<number, StateStore>();
     for (const op of operators) stores.set(op.operatorId, await this.#stateProvider.open(op.operatorId, 0, this.#batchId));
     timings['queryPlanning'] = nowMs() - q;
@@ -413,8 +413,8 @@ export class MicroBatchExecution {
     const single = !this.config.session.conf.getBoolean('rivulet.sql.streaming.statefulOperator.allowMultiple');
     // Per-operator watermarks (Spark's PropagateWatermarkSimulator): they differ from the global
     // one only downstream of a stream-stream join; late events use the previous batch's values.
-    const evictionWms = single ? undefined : propagateWatermarks(optimized, this.#batchWatermarkMs);
-    const lateWms = single || this.#batchId === 0 ? undefined : propagateWatermarks(optimized, this.#prevBatchWatermarkMs);
+    const evictionWms = single ? undefined : propagateWatermarks(optimized, this.#batchWatermarkMs, this.config.outputMode);
+    const lateWms = single || this.#batchId === 0 ? undefined : propagateWatermarks(optimized, this.#prevBatchWatermarkMs, this.config.outputMode);
     const ctx: StreamingExecContext = {
       // current_timestamp() is the batch timestamp, logged with the offsets so a re-run agrees.
       compile: { ...this.config.session.compileOptions(), nowMicros: this.#batchTimestampMs * 1000 },
