@@ -119,15 +119,7 @@ export class HashAggregateExec implements PhysicalOperator {
     this.output = aggregateExprs.map(toAttribute);
   }
   describe(): string {
-    const fns: Expr[] = [];
-    const visit = (e: Expr): void => {
-      if (e.kind === 'call' && lookupFunction(e.name)?.kind === 'aggregate') {
-        if (!fns.some((f) => JSON.stringify(f) === JSON.stringify(e))) fns.push(e);
-      } else if (e.kind === 'alias' || e.kind === 'cast') visit(e.child);
-      else if (e.kind === 'call') e.args.forEach(visit);
-    };
-    this.aggregateExprs.forEach(visit);
-    return `(keys=${exprList(this.grouping)}, functions=${exprList(fns)})`;
+    return `(keys=${exprList(this.grouping)}, functions=${exprList(aggregateFunctionsOf(this.aggregateExprs))})`;
   }
   execute(ctx: ExecContext): Row[] {
     const agg = compileAggregation(this.grouping, this.aggregateExprs, this.child.output, ctx.compile);
@@ -180,4 +172,17 @@ function aggregateSessions(agg: CompiledAggregation, si: number, rows: readonly 
 
 function normalizeZero(v: unknown): unknown {
   return v === 0 ? 0 : v;
+}
+
+/** The distinct aggregate calls in `exprs`, in order (what explain lists as `functions=`). */
+export function aggregateFunctionsOf(exprs: readonly Expr[]): Expr[] {
+  const fns: Expr[] = [];
+  const visit = (e: Expr): void => {
+    if (e.kind === 'call' && lookupFunction(e.name)?.kind === 'aggregate') {
+      if (!fns.some((f) => JSON.stringify(f) === JSON.stringify(e))) fns.push(e);
+    } else if (e.kind === 'alias' || e.kind === 'cast') visit(e.child);
+    else if (e.kind === 'call') e.args.forEach(visit);
+  };
+  exprs.forEach(visit);
+  return fns;
 }

@@ -8,7 +8,6 @@ import { defer, from, merge, race, repeat, Subject, timer, map, EMPTY, type Obse
 import type { Session } from '../api/session.js';
 import { RivuletError } from '../errors.js';
 import type { Row } from '../expr/registry.js';
-import { LocalScanExec } from '../exec/scan.js';
 import type { EventTimeStats, StatefulOperatorMetrics, StreamingExecContext } from '../exec/streaming/context.js';
 import { StateStoreProvider, type StateStore } from '../state/state-store.js';
 import { planIncremental, propagateWatermarks, type StatefulOperatorInfo } from './incremental-planner.js';
@@ -17,7 +16,6 @@ import type { LogicalPlan, StreamingRelation } from '../plan/logical.js';
 import { optimize } from '../plan/optimizer/index.js';
 import type { OutputMode } from '../plan/output-mode.js';
 import { outputOf } from '../plan/output.js';
-import { planPhysical } from '../plan/physical.js';
 import { planChildren } from '../plan/logical.js';
 import type { Sink } from '../sinks/sink.js';
 import { offsetEquals, READ_ALL, type Offset, type Source } from '../sources/source.js';
@@ -624,9 +622,10 @@ export class MicroBatchExecution {
     if (wasActive) this.config.events.terminated({ id: this.id, runId: this.runId, error: this.#error });
   }
 
+  /** The incremental plan a micro-batch runs (stateful operators included), as Spark's query.explain(). */
   explain(extended = false): string {
     const optimized = optimize(this.config.plan);
-    const physical = planPhysical(optimized, (leaf) => new LocalScanExec(leaf.output, []));
+    const physical = planIncremental(optimized, new Map(), this.config.outputMode).physical;
     return explainString(extended ? 'extended' : 'simple', { parsed: this.config.plan, analyzed: this.config.plan, optimized, physical });
   }
 }

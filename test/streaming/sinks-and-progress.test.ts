@@ -202,6 +202,24 @@ describe('StreamingQuery and progress', () => {
     expect(idle).toEqual([0, 13_000, 23_000]);
   });
 
+  it('query.explain() shows the incremental plan with its stateful operators', async () => {
+    const { spark } = newSession();
+    const mem = spark.memoryStream('k STRING, t TIMESTAMP');
+    const q = await mem.toDF().withWatermark('t', '10 seconds').dropDuplicates(['k', 't']).limit(5).writeStream.format('noop').start();
+    await q.stop();
+    // Attribute ids (#n) depend on what ran before in this process.
+    expect(q.explain().replace(/#\d+/g, '#')).toBe(
+      [
+        '== Physical Plan ==',
+        'StreamingGlobalLimit 5, state info [operatorId = 0]',
+        '+- StreamingDeduplicate [k#, t#], state info [operatorId = 1]',
+        '   +- EventTimeWatermark t#: 10 seconds',
+        '      +- LocalTableScan [k#, t#]',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('awaitTermination(timeout) returns false while running and true once stopped', async () => {
     const { spark } = newSession();
     const mem = spark.memoryStream('v INT');

@@ -102,13 +102,13 @@ describe('StreamSuite: streaming limit', () => {
 
   it('streaming limit in update mode', async () => {
     const inputData = spark.memoryStream('value INT');
-    const err = await inputData
+    const err = (await inputData
       .toDF()
       .limit(5)
       .writeStream.outputMode('update')
       .format('noop')
       .start()
-      .catch((e: unknown) => e as Error);
+      .catch((e: unknown) => e)) as Error;
     expect(err.message).toContain('Limits are not supported on streaming DataFrames/Datasets in Update output mode');
   });
 

@@ -13,7 +13,7 @@ import type { AttributeExpr, Expr } from '../../expr/ast.js';
 import type { Row } from '../../expr/registry.js';
 import { toAttribute } from '../../plan/output.js';
 import { canonicalKey } from '../../util/value-equality.js';
-import { compileAggregation, updateStates, type CompiledAggregation } from '../aggregate.js';
+import { aggregateFunctionsOf, compileAggregation, updateStates, type CompiledAggregation } from '../aggregate.js';
 import { mergeSessions, sessionKeyIndex, type Session } from '../session-window.js';
 import { exprList } from '../describe.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
@@ -44,7 +44,7 @@ export class StatefulAggregateExec implements PhysicalOperator {
     this.eventTimeKey = grouping.findIndex(isEventTimeAttr);
   }
   describe(): string {
-    return `[${this.grouping.length === 0 ? '' : exprList(this.grouping).slice(1, -1)}], state info [operatorId = ${this.operatorId}]`;
+    return `[${this.grouping.length === 0 ? '' : exprList(this.grouping).slice(1, -1)}], functions=${exprList(aggregateFunctionsOf(this.aggregateExprs))}, state info [operatorId = ${this.operatorId}]`;
   }
   execute(ctx: ExecContext): Row[] {
     if (!isStreamingContext(ctx)) throw new Error('StatefulAggregateExec needs a streaming context');
