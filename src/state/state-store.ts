@@ -267,19 +267,20 @@ class VersionedStore implements StateStore {
     const t = Date.now();
     const next = this.version + 1;
     // Values are serialised now: operators mutate accumulator states in place afterwards.
-    const entry: StateChangelog = { v: STATE_FORMAT_VERSION, puts: [...this.#puts], removes: [...this.#removes] };
-    const json = JSON.stringify(entry);
+    // Built from its parts (the same text as JSON.stringify of a StateChangelog), so the size of
+    // the rows put is known for the memory estimate below.
+    const putsJson = JSON.stringify([...this.#puts]);
+    const json = `{"v":${STATE_FORMAT_VERSION},"puts":${putsJson},"removes":${JSON.stringify([...this.#removes])}}`;
     await this.#provider.backend.putChangelog(this.operatorId, this.partition, next, json);
     this.metrics.numRowsUpdated = this.#updated.size;
     this.metrics.numRowsRemoved = this.#removedCount;
     this.metrics.numRowsTotal = this.#map.size;
     // Estimated from the rows this batch wrote (Spark's SizeEstimator also samples), so the
     // commit stays proportional to the keys changed, not the keys held.
-    if (this.#puts.size > 0) {
-      const perRow = 64 + (json.length * 2) / this.#puts.size;
-      this.#provider.avgRowBytes = this.#provider.avgRowBytes === 0 ? perRow : 0.8 * this.#provider.avgRowBytes + 0.2 * perRow;
-    }
-    this.metrics.memoryUsedBytes = Math.round(this.#map.size * this.#provider.avgRowBytes);
+    // Only the rows put count (not the removed keys), and each store keeps its own estimate:
+    // operators' rows differ in size.
+    const estimate = this.#provider.rowBytesEstimate(this.operatorId, this.partition, this.#puts.size, putsJson.length);
+    this.metrics.memoryUsedBytes = Math.round(this.#map.size * estimate);
     this.metrics.commitTimeMs = Date.now() - t;
     this.#provider.committed(this, next, this.#map);
     return next;
@@ -302,8 +303,8 @@ export class StateStoreProvider {
   #snapshotError: RivuletError | undefined;
   #closed = false;
   readonly chunkRows: number;
-  /** Running estimate of one state row's size in memory (bytes). */
-  avgRowBytes = 0;
+  /** Running estimate of one state row's size in memory (bytes), per operator × partition. */
+  readonly #avgRowBytes = new Map<string, number>();
   constructor(
     readonly backend: StateBackend,
     readonly snapshotInterval: number,
@@ -314,6 +315,21 @@ export class StateStoreProvider {
     if (!Number.isInteger(this.chunkRows) || this.chunkRows < 1) {
       throw new RivuletError('INVALID_PARAMETER_VALUE', `The state snapshot option chunkRows must be a positive integer, got ${this.chunkRows}.`, { parameters: { option: 'chunkRows' } });
     }
+  }
+
+  /**
+   * Updates and returns the estimate of one row's size (bytes) for a store, from the rows a
+   * commit put: `putsJsonLength` characters of JSON for `puts` rows (UTF-16, 2 bytes a
+   * character, plus ~64 bytes of Map entry and key overhead). Without puts the estimate stays.
+   */
+  rowBytesEstimate(operatorId: number, partition: number, puts: number, putsJsonLength: number): number {
+    const k = `${operatorId}/${partition}`;
+    const prev = this.#avgRowBytes.get(k) ?? 0;
+    if (puts === 0) return prev;
+    const perRow = 64 + (putsJsonLength * 2) / puts;
+    const next = prev === 0 ? perRow : 0.8 * prev + 0.2 * perRow;
+    this.#avgRowBytes.set(k, next);
+    return next;
   }
 
   async open(operatorId: number, partition: number, version: number): Promise<StateStore> {
