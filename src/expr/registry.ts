@@ -69,7 +69,13 @@ export interface Accumulator<S = unknown> {
   init(): S;
   /** Adds one input row's argument values; returns the new state (may mutate `state`). */
   update(state: S, values: readonly unknown[]): S;
+  /** Combines two states; must not modify either argument. */
   merge(a: S, b: S): S;
+  /**
+   * Optional: like merge, but may modify and return `a` (the caller owns it and drops its old
+   * value), for states whose copy costs O(state) (DISTINCT sets).
+   */
+  mergeInPlace?(a: S, b: S): S;
   result(state: S): unknown;
 }
 

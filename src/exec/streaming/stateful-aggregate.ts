@@ -72,7 +72,15 @@ export class StatefulAggregateExec implements PhysicalOperator {
         continue;
       }
       const prev = store.get(key) as GroupState | undefined;
-      const s = prev ? agg.slots.map((slot, i) => slot.accumulator.merge(prev.s[i], g.s[i])) : g.s;
+      // The stored state is replaced by the merged one, so it may be merged into in place (a
+      // DISTINCT set is then not copied every batch). The store has seen get(): a background
+      // snapshot of the previous version kept the original.
+      const s = prev
+        ? agg.slots.map((slot, i) => {
+            const a = slot.accumulator;
+            return a.mergeInPlace ? a.mergeInPlace(prev.s[i], g.s[i]) : a.merge(prev.s[i], g.s[i]);
+          })
+        : g.s;
       store.put(key, { k: g.k, s });
       updated.push(key);
     }

@@ -66,6 +66,10 @@ function distinctOf(inner: Accumulator, argTypes: readonly DataType[]): Accumula
       for (const k of Object.keys(b)) if (!(k in out)) out[k] = b[k]!;
       return out;
     },
+    mergeInPlace(a, b) {
+      for (const k of Object.keys(b)) if (!(k in a)) a[k] = b[k]!;
+      return a;
+    },
     result(state) {
       let s = inner.init();
       for (const tuple of Object.values(state)) s = inner.update(s, decode(tuple));
