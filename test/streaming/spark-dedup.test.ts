@@ -2,10 +2,9 @@
 // (sql/core/src/test/scala/org/apache/spark/sql/streaming/). Expected rows and state metrics are
 // Spark's; each test names its Spark test.
 import { describe, expect, it } from 'vitest';
-import { F, Session, type StreamingQuery } from '../../src/index.js';
+import { F, Session } from '../../src/index.js';
 import {
   AddData,
-  AssertOnQuery,
   CheckAnswer,
   CheckLastBatch,
   CheckNewAnswer,
@@ -13,67 +12,13 @@ import {
   StartStream,
   StopStream,
   testStream,
-  type StreamAction,
 } from '../../src/testing/index.js';
-
-import { ints, range } from './spark-helpers.js';
+import { ints, range, stateStoreMetricsTest } from './spark-helpers.js';
 const spark = Session.builder().appName('spark-dedup-tests').getOrCreate();
 
 /** `(1 to 5).flatMap(_ => (10 to 15))` */
 const fiveTimes10To15 = (): number[] => [1, 2, 3, 4, 5].flatMap(() => range(10, 15));
 const NO_DATA_FLAG = 'spark.sql.streaming.noDataMicroBatches.enabled';
-
-/**
- * Spark's StateStoreMetricsTest: `total` is read from the last progress, `updated`, `dropped`,
- * `removed` and custom metrics are summed over the progresses since the previous check (of the
- * same query), keeping only progresses with as many state operators as the last one.
- */
-function stateStoreMetricsTest() {
-  let lastChecked = -1;
-  let lastQuery: StreamingQuery | undefined;
-  const since = (q: StreamingQuery) => {
-    const recent = q.recentProgress;
-    expect(recent.length, 'No progress made').toBeGreaterThan(0);
-    if (q !== lastQuery) lastChecked = -1;
-    lastQuery = q;
-    const n = recent.at(-1)!.stateOperators.length;
-    const progresses = recent.slice(lastChecked + 1).filter((p) => p.stateOperators.length === n);
-    return { progresses, newLastChecked: recent.length - 1, n };
-  };
-  const sum = (rows: number[][], n: number): number[] => Array.from({ length: n }, (_, i) => rows.reduce((a, r) => a + r[i]!, 0));
-  const assertNumStateRows = (opts: { total: number[]; updated: number[]; dropped?: number[]; removed?: number[] }): StreamAction =>
-    AssertOnQuery((q) => {
-      const { progresses, newLastChecked, n } = since(q);
-      const debug = `recent progresses:\n${JSON.stringify(progresses.map((p) => ({ batchId: p.batchId, numInputRows: p.numInputRows, stateOperators: p.stateOperators })), null, 1)}`;
-      expect(progresses.at(-1)!.stateOperators.map((o) => o.numRowsTotal), `incorrect total rows, ${debug}`).toEqual(opts.total);
-      expect(sum(progresses.map((p) => p.stateOperators.map((o) => o.numRowsUpdated)), n), `incorrect updated rows, ${debug}`).toEqual(opts.updated);
-      expect(sum(progresses.map((p) => p.stateOperators.map((o) => o.numRowsDroppedByWatermark)), n), `incorrect dropped rows by watermark, ${debug}`).toEqual(
-        opts.dropped ?? opts.total.map(() => 0),
-      );
-      if (opts.removed) {
-        expect(sum(progresses.map((p) => p.stateOperators.map((o) => o.numRowsRemoved)), n), `incorrect removed rows, ${debug}`).toEqual(opts.removed);
-      }
-      lastChecked = newLastChecked;
-    }, `state rows total=${JSON.stringify(opts.total)} updated=${JSON.stringify(opts.updated)} dropped=${JSON.stringify(opts.dropped ?? [])} removed=${JSON.stringify(opts.removed ?? null)}`);
-  /** assertNumStateRows(total, updated, droppedByWatermark = 0) for a single operator */
-  const assertNumStateRows1 = (total: number, updated: number, droppedByWatermark = 0): StreamAction =>
-    assertNumStateRows({ total: [total], updated: [updated], dropped: [droppedByWatermark] });
-  const assertStateOperatorCustomMetric = (metric: string, expected: number, operatorIndex = 0): StreamAction =>
-    AssertOnQuery((q) => {
-      const { progresses, newLastChecked, n } = since(q);
-      expect(operatorIndex).toBeLessThan(n);
-      const values = progresses.map((p) => p.stateOperators[operatorIndex]!.customMetrics[metric]);
-      expect(values.reduce<number>((a, v) => a + (v ?? Number.NaN), 0), `custom metric ${metric} over ${JSON.stringify(values)}`).toBe(expected);
-      lastChecked = newLastChecked;
-    }, `custom metric ${metric} = ${expected}`);
-  const assertStateOperatorProgressMetric = (operatorName: string, operatorIndex = 0): StreamAction =>
-    AssertOnQuery((q) => {
-      const { progresses, newLastChecked } = since(q);
-      expect(progresses.at(-1)!.stateOperators[operatorIndex]!.operatorName).toBe(operatorName);
-      lastChecked = newLastChecked;
-    }, `operatorName = ${operatorName}`);
-  return { assertNumStateRows, assertNumStateRows1, assertStateOperatorCustomMetric, assertStateOperatorProgressMetric };
-}
 
 function dedupWithWatermark(s: Session) {
   const inputData = s.memoryStream('value INT');

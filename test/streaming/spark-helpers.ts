@@ -12,9 +12,8 @@ export const range = (from: number, to: number): number[] => Array.from({ length
 
 /**
  * Spark's StateStoreMetricsTest: `total` is read from the last progress, `updated`, `dropped`,
- * `removed` are summed over the progresses since the previous check (of the same query run),
- * keeping only progresses with as many state operators as the last one. (A copy of the helper
- * in spark-dedup.test.ts, shared by the join suite.)
+ * `removed` and custom metrics are summed over the progresses since the previous check (of the
+ * same query run), keeping only progresses with as many state operators as the last one.
  */
 export function stateStoreMetricsTest() {
   let lastChecked = -1;
@@ -46,13 +45,22 @@ export function stateStoreMetricsTest() {
   /** assertNumStateRows(total, updated, droppedByWatermark = 0) for a single operator */
   const assertNumStateRows1 = (total: number, updated: number, droppedByWatermark = 0): StreamAction =>
     assertNumStateRows({ total: [total], updated: [updated], dropped: [droppedByWatermark] });
-  const assertStateOperatorProgressMetric = (operatorName: string, numStateStoreInstances: number, operatorIndex = 0): StreamAction =>
+  const assertStateOperatorCustomMetric = (metric: string, expected: number, operatorIndex = 0): StreamAction =>
+    AssertOnQuery((q) => {
+      const { progresses, newLastChecked, n } = since(q);
+      expect(operatorIndex).toBeLessThan(n);
+      const values = progresses.map((p) => p.stateOperators[operatorIndex]!.customMetrics[metric]);
+      expect(values.reduce<number>((a, v) => a + (v ?? Number.NaN), 0), `custom metric ${metric} over ${JSON.stringify(values)}`).toBe(expected);
+      lastChecked = newLastChecked;
+    }, `custom metric ${metric} = ${expected}`);
+  /** The last progress's operator name and, when given, its numStateStoreInstances. */
+  const assertStateOperatorProgressMetric = (operatorName: string, numStateStoreInstances?: number, operatorIndex = 0): StreamAction =>
     AssertOnQuery((q) => {
       const { progresses, newLastChecked } = since(q);
       const op = progresses.at(-1)!.stateOperators[operatorIndex]!;
       expect(op.operatorName).toBe(operatorName);
-      expect(op.numStateStoreInstances).toBe(numStateStoreInstances);
+      if (numStateStoreInstances !== undefined) expect(op.numStateStoreInstances).toBe(numStateStoreInstances);
       lastChecked = newLastChecked;
-    }, `operatorName = ${operatorName}, numStateStoreInstances = ${numStateStoreInstances}`);
-  return { assertNumStateRows, assertNumStateRows1, assertStateOperatorProgressMetric };
+    }, `operatorName = ${operatorName}${numStateStoreInstances === undefined ? '' : `, numStateStoreInstances = ${numStateStoreInstances}`}`);
+  return { assertNumStateRows, assertNumStateRows1, assertStateOperatorCustomMetric, assertStateOperatorProgressMetric };
 }
