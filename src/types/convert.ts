@@ -32,28 +32,90 @@ export function toInternal(value: unknown, type: DataType, path: string): unknow
 
 /**
  * Converts row objects (or positional arrays) to internal positional rows, checking types and
- * NOT NULL fields; errors name the row index and the column.
+ * NOT NULL fields; errors name the row index and the column. The per-column converters are built
+ * once per call (column paths included), so a row costs no string building unless it is bad.
  */
 export function validateRows(rows: readonly unknown[], schema: StructType): unknown[][] {
   const fields = schema.fields;
-  return rows.map((row, r) => {
-    const where = `row ${r}, `;
-    if (Array.isArray(row)) {
-      if (row.length !== fields.length) {
-        throw new RivuletError('INVALID_ROW_VALUE', `${where}expected ${fields.length} values (${fields.map((f) => f.name).join(', ')}), got ${row.length}.`, {
+  const n = fields.length;
+  const converters = fields.map((f) => converterFor(f.type, f.name));
+  const out: unknown[][] = new Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    const isArray = Array.isArray(row);
+    if (isArray) {
+      if (row.length !== n) {
+        throw new RivuletError('INVALID_ROW_VALUE', `${whereOf(r)}expected ${n} values (${fields.map((f) => f.name).join(', ')}), got ${row.length}.`, {
           parameters: { row: String(r) },
         });
       }
     } else if (!isPlainObject(row)) {
-      throw new RivuletError('INVALID_ROW_VALUE', `${where}expected an object or an array, got ${describeValue(row)}.`, { parameters: { row: String(r) } });
+      throw new RivuletError('INVALID_ROW_VALUE', `${whereOf(r)}expected an object or an array, got ${describeValue(row)}.`, { parameters: { row: String(r) } });
     }
-    return fields.map((f, i) => {
-      const v = Array.isArray(row) ? row[i] : (row as Record<string, unknown>)[f.name];
-      const out = convert(v, f.type, f.name, where);
-      if (out === null && !f.nullable) throw notNullable(f.name, where);
-      return out;
-    });
-  });
+    const values: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const f = fields[i]!;
+      const v = isArray ? (row as unknown[])[i] : (row as Record<string, unknown>)[f.name];
+      const o = converters[i]!(v, r);
+      if (o === null && !f.nullable) throw notNullable(f.name, whereOf(r));
+      values[i] = o;
+    }
+    out[r] = values;
+  }
+  return out;
+}
+
+/** Converts one value of a known column; `row` (or -1) only feeds error messages. */
+type Converter = (value: unknown, row: number) => unknown;
+
+function whereOf(row: number): string {
+  return row < 0 ? '' : `row ${row}, `;
+}
+
+/**
+ * A converter for `type` at column `path`, with fast paths for the common types and structs
+ * (field paths computed here, not per value); everything else goes through `convert`.
+ */
+function converterFor(type: DataType, path: string): Converter {
+  const general: Converter = (v, r) => convert(v, type, path, whereOf(r));
+  if (typeof type === 'string') {
+    switch (type) {
+      case 'string':
+        return (v, r) => (v === null || v === undefined ? null : typeof v === 'string' ? v : general(v, r));
+      case 'double':
+      case 'float':
+        return (v, r) => (v === null || v === undefined ? null : typeof v === 'number' ? v : general(v, r));
+      case 'long':
+        return (v, r) => (typeof v === 'number' && Number.isInteger(v) ? v : general(v, r));
+      case 'integer':
+        return (v, r) => (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 ? v : general(v, r));
+      case 'boolean':
+        return (v, r) => (typeof v === 'boolean' ? v : general(v, r));
+      case 'timestamp':
+        // Epoch milliseconds, as convert() rounds them (fractional ms must not become x.9999).
+        return (v, r) => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v * 1000) : general(v, r));
+      default:
+        return general;
+    }
+  }
+  if (type.type !== 'struct') return general;
+  const fields = type.fields;
+  const n = fields.length;
+  const paths = fields.map((f) => `${path}.${f.name}`);
+  const converters = fields.map((f, i) => converterFor(f.type, paths[i]!));
+  return (v, r) => {
+    if (v === null || v === undefined) return null;
+    const isArray = Array.isArray(v);
+    if (isArray ? v.length !== n : !isPlainObject(v)) throw mismatch(v, type, path, whereOf(r));
+    const out: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const f = fields[i]!;
+      const o = converters[i]!(isArray ? (v as unknown[])[i] : (v as Record<string, unknown>)[f.name], r);
+      if (o === null && !f.nullable) throw notNullable(paths[i]!, whereOf(r));
+      out[i] = o;
+    }
+    return out;
+  };
 }
 
 /** Converts one internal value to what users see in collected rows. */

@@ -236,6 +236,45 @@ describe('validateRows', () => {
   });
 });
 
+describe('validateRows agrees with toInternal value by value', () => {
+  // validateRows compiles per-column converters with fast paths; toInternal is the general path.
+  // For every value, both must give the same result or the same error (plus the row prefix).
+  const schema = T.fromDDL('x STRUCT<s: STRING, d: DOUBLE, l: BIGINT, i: INT, b: BOOLEAN, t: TIMESTAMP, n: STRUCT<a: INT NOT NULL, m: MAP<STRING, INT>>>');
+  const struct = schema.fields[0]!.type;
+  const values: unknown[] = [
+    null,
+    undefined,
+    { s: 'a', d: 1.5, l: 7, i: -3, b: true, t: 1.001, n: { a: 1, m: { k: 2 } } },
+    { s: null, d: Number.NaN, l: 2n ** 40n, i: 2147483647, b: false, t: '2026-01-01T00:00:00.000001Z', n: [5, new Map([['k', null]])] },
+    ['a', 1, 2, 3, true, new Date(5), { a: 0 }],
+    { t: Number.POSITIVE_INFINITY },
+    { i: 2147483648 },
+    { l: 1.5 },
+    { s: 5 },
+    { d: '1' },
+    { b: 'true' },
+    { n: { m: { k: 2 } } },
+    { n: { a: 1, m: { k: 'x' } } },
+    ['too', 'short'],
+    'not a struct',
+  ];
+  test.each(values.map((v, i) => [i, v]))('value %i', (_i, v) => {
+    let expected: unknown;
+    try {
+      expected = { value: toInternal(v, struct, 'x') };
+    } catch (e) {
+      expected = { error: (e as RivuletError).message.replace("] column '", "] row 0, column '") };
+    }
+    let actual: unknown;
+    try {
+      actual = { value: validateRows([{ x: v }], schema)[0]![0] };
+    } catch (e) {
+      actual = { error: (e as RivuletError).message };
+    }
+    expect(actual).toEqual(expected);
+  });
+});
+
 describe('toExternal and rowToObject', () => {
   test('primitives', () => {
     expect(toExternal(T0 * 1000 + 999, 'timestamp')).toEqual(new Date(T0));
