@@ -8,6 +8,11 @@
 import type { DataType } from '../types/data-types.js';
 import { formatInterval } from '../types/interval.js';
 import type { CalendarInterval } from '../types/data-types.js';
+import { formatDate, formatTimestamp as formatTimestampInZone } from '../types/temporal.js';
+import { javaDoubleString, javaFloatString } from './java-number.js';
+
+export { formatDate } from '../types/temporal.js';
+export { javaDoubleString, javaFloatString } from './java-number.js';
 
 export interface FormatTableOptions {
   /** Cells longer than this are cut to `truncate - 3` characters plus `...`; 0 = no truncation. */
@@ -148,147 +153,7 @@ function formatBinary(b: Uint8Array): string {
   return `[${[...b].map((x) => x.toString(16).toUpperCase().padStart(2, '0')).join(' ')}]`;
 }
 
-/** Java's Double.toString (JDK 19+, shortest repr): `1.0`, `0.001`, `1.0E7`, `1.0E-4`, `-0.0`. */
-export function javaDoubleString(d: number): string {
-  if (Number.isNaN(d)) return 'NaN';
-  if (d === Infinity) return 'Infinity';
-  if (d === -Infinity) return '-Infinity';
-  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
-  const a = Math.abs(d);
-  return javaDecimal(d, twoDigitRule(a, a.toExponential(), (x) => x === a));
-}
-
-/**
- * Java never prints fewer than two significant digits, and when the shortest round-tripping
- * decimal has one digit it picks the closest two-digit decimal instead (Double.MIN_VALUE is
- * `4.9E-324`, not `5.0E-324`). This only changes subnormal values.
- */
-function twoDigitRule(a: number, exponential: string, roundTrips: (x: number) => boolean): string {
-  if (/^\de/.test(exponential)) {
-    const two = a.toExponential(1);
-    if (!/^\d\.0e/.test(two) && roundTrips(Number(two))) return two;
-  }
-  return exponential;
-}
-
-/** Java's Float.toString of a float stored as a number: the shortest digits that round-trip as a float. */
-export function javaFloatString(f: number): string {
-  const x = Math.fround(f);
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const a = Math.abs(x);
-  let exp = a.toExponential();
-  for (let p = 1; p <= 9; p++) {
-    const s = a.toPrecision(p);
-    if (Math.fround(Number(s)) === a) {
-      exp = Number(s).toExponential();
-      break;
-    }
-  }
-  return javaDecimal(x, twoDigitRule(a, exp, (y) => Math.fround(y) === a));
-}
-
-/** Lays out `±d.ddde±x` digits as Java does: plain in [1e-3, 1e7), computerized scientific otherwise. */
-function javaDecimal(value: number, exponential: string): string {
-  const [mantissa, e] = exponential.split('e') as [string, string];
-  const digits = mantissa.replace('.', '');
-  const exp = Number(e);
-  const sign = value < 0 ? '-' : '';
-  const a = Math.abs(value);
-  if (a >= 1e-3 && a < 1e7) {
-    if (exp >= 0) {
-      const int = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-      const frac = digits.slice(exp + 1);
-      return `${sign}${int}.${frac || '0'}`;
-    }
-    return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  }
-  return `${sign}${digits[0]}.${digits.slice(1) || '0'}E${exp}`;
-}
-
-const MICROS_PER_SECOND = 1_000_000;
-const MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND;
-
-/** `yyyy-MM-dd` of days since the epoch (proleptic Gregorian, as Spark 3+). */
-export function formatDate(days: number): string {
-  const { y, m, d } = civilFromDays(days);
-  return `${formatYear(y)}-${pad2(m)}-${pad2(d)}`;
-}
-
-/**
- * `yyyy-MM-dd HH:mm:ss[.ffffff]` of epoch microseconds in `timeZone`, with trailing zeros of the
- * fraction dropped (Spark's fraction formatter).
- */
+/** `yyyy-MM-dd HH:mm:ss[.ffffff]` in `timeZone` (Spark's timestamp → string, as show() prints it). */
 export function formatTimestamp(micros: number, timeZone = 'UTC'): string {
-  const local = micros + zoneOffsetSeconds(micros, timeZone) * MICROS_PER_SECOND;
-  const days = Math.floor(local / MICROS_PER_DAY);
-  const inDay = local - days * MICROS_PER_DAY;
-  const secs = Math.floor(inDay / MICROS_PER_SECOND);
-  const frac = inDay - secs * MICROS_PER_SECOND;
-  const h = Math.floor(secs / 3600);
-  const mi = Math.floor((secs % 3600) / 60);
-  const s = secs % 60;
-  const fraction = frac === 0 ? '' : `.${String(frac).padStart(6, '0').replace(/0+$/, '')}`;
-  return `${formatDate(days)} ${pad2(h)}:${pad2(mi)}:${pad2(s)}${fraction}`;
-}
-
-function pad2(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-// java.time's ISO year: at least 4 digits, `+` beyond 9999, `-` before year 0.
-function formatYear(y: number): string {
-  if (y > 9999) return `+${y}`;
-  if (y < 0) return `-${String(-y).padStart(4, '0')}`;
-  return String(y).padStart(4, '0');
-}
-
-// Howard Hinnant's civil_from_days.
-function civilFromDays(days: number): { y: number; m: number; d: number } {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return { y: era * 400 + yoe + (m <= 2 ? 1 : 0), m, d };
-}
-
-const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Offset of `timeZone` from UTC at an instant, in seconds (0 for UTC, via Intl otherwise). */
-function zoneOffsetSeconds(micros: number, timeZone: string): number {
-  if (timeZone === 'UTC' || timeZone === 'Z' || timeZone === 'GMT' || timeZone === 'Etc/UTC') return 0;
-  const fixed = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(timeZone);
-  if (fixed) return (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 3600 + Number(fixed[3] ?? 0) * 60);
-  let f = zoneFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      era: 'short',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    zoneFormatters.set(timeZone, f);
-  }
-  const ms = Math.floor(micros / 1000);
-  const utcSeconds = Math.floor(ms / 1000) * 1000;
-  const parts: Record<string, string> = {};
-  for (const p of f.formatToParts(new Date(utcSeconds))) parts[p.type] = p.value;
-  let year = Number(parts.year);
-  if (parts.era === 'BC' || parts.era === 'B') year = 1 - year;
-  const asUtc = Date.UTC(year, Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  // Date.UTC maps years 0..99 to 1900+; setUTCFullYear undoes that.
-  const d = new Date(asUtc);
-  if (year >= 0 && year < 100) d.setUTCFullYear(year);
-  return Math.round((d.getTime() - utcSeconds) / 1000);
+  return formatTimestampInZone(micros, timeZone);
 }
