@@ -4,14 +4,10 @@
 // behave; and with `?feed=ws://...` it reads a log server's topic. Every batch's progress and the
 // final table are compared with the same pipeline run in Node over the same micro-batches.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBuiltPage, type BuiltPage } from './built-page.js';
 import { Session, type RowObject, type StreamingQueryProgress } from '../../src/index.js';
 import { startLogServer, type LogServer } from '../../src/node/index.js';
 import { createSource } from '../../src/sources/registry.js';
@@ -19,42 +15,24 @@ import { seedEventJson, type SeedEventSource } from '../../src/sources/seed-even
 import { seedEvents, windowedEvents } from '../../demo/pipeline.js';
 
 const configFile = fileURLToPath(new URL('../../vite.config.ts', import.meta.url));
-const chromiumPath = process.env.RIVULET_CHROMIUM ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const WAIT = { timeout: 20_000, polling: 25 } as const;
-
 // A backlog far larger than the test reads and a cap per trigger: batch b reads exactly the
 // events [PER_BATCH * b, PER_BATCH * (b + 1)), whatever the timing, so everything is deterministic.
 const RATE = 200;
 const PER_BATCH = 200;
 const SEED_QUERY = `?backlog=1000000&max=${PER_BATCH}&trigger=200`;
 
-let outDir: string | undefined;
-let server: PreviewServer | undefined;
-let browser: Browser | undefined;
+let built: BuiltPage | undefined;
+let browser: BuiltPage['browser'] | undefined;
 let baseUrl = '';
 
 beforeAll(async () => {
-  outDir = await mkdtemp(join(tmpdir(), 'rivulet-demo-'));
-  await build({ configFile, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
-  server = await preview({ configFile, logLevel: 'silent', preview: { host: '127.0.0.1', port: 0, strictPort: false }, build: { outDir } });
-  baseUrl = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, timeout: 30_000 });
+  built = await startBuiltPage({ configFile }, 'rivulet-demo-');
+  ({ browser, baseUrl } = built);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await server?.close().catch(() => undefined);
-  if (outDir) await rm(outDir, { recursive: true, force: true });
+  await built?.close();
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -1,51 +1,29 @@
 // A real page reloaded mid-stream (Playwright + Debian's Chromium): the query on an idb://
 // checkpoint stops on pagehide, the reloaded page resumes it from the checkpoint, and the
 // IndexedDB sink ends with every batch id once, contiguous from 0, holding the batch answer.
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBuiltPage, type BuiltPage } from './built-page.js';
 import { Session } from '../../src/index.js';
 import { expectedTotals, finalTotals } from '../fixtures/reload-page/query.js';
 
 const root = fileURLToPath(new URL('../fixtures/reload-page/', import.meta.url));
-const chromiumPath = process.env.RIVULET_CHROMIUM ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 const BACKLOG = 60;
 const PER_TRIGGER = 5;
 const WAIT = { timeout: 20_000, polling: 20 } as const;
 
-let outDir: string | undefined;
-let server: PreviewServer | undefined;
-let browser: Browser | undefined;
+let built: BuiltPage | undefined;
+let browser: BuiltPage['browser'] | undefined;
 let baseUrl = '';
 
 beforeAll(async () => {
-  outDir = await mkdtemp(join(tmpdir(), 'rivulet-reload-page-'));
-  await build({ root, configFile: false, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
-  server = await preview({ root, configFile: false, logLevel: 'silent', preview: { host: '127.0.0.1', port: 0, strictPort: false }, build: { outDir } });
-  baseUrl = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, timeout: 30_000 });
+  built = await startBuiltPage({ root }, 'rivulet-reload-page-');
+  ({ browser, baseUrl } = built);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await server?.close().catch(() => undefined);
-  if (outDir) await rm(outDir, { recursive: true, force: true });
+  await built?.close();
 });
 
 interface Progress {
